@@ -1,0 +1,30 @@
+/**
+ * Logits processors: small pure functions over one row's next-token logits, applied in order before a token is
+ * chosen (style.md §5; mirrored by `training/ra_blip/decoding.py`). They edit the row in place, so the loop allocates nothing per step.
+ * @module
+ */
+
+/** What a processor may read about the row it edits. */
+export interface RowContext {
+  /** Tokens generated before this step in this row (the decoder start token excluded). */
+  readonly generated: number;
+}
+
+/** Edits `logits` (`[vocab]`, one row) in place. */
+export type LogitsProcessor = (logits: Float32Array, row: RowContext) => void;
+
+/** Masks EOS until `minNewTokens` tokens exist, so that a sequence cannot end earlier. */
+export function minNewTokensProcessor(minNewTokens: number, eosTokenId: number): LogitsProcessor {
+  return function maskEarlyEos(logits, row) {
+    if (row.generated < minNewTokens) logits[eosTokenId] = Number.NEGATIVE_INFINITY;
+  };
+}
+
+/** Applies `processors` to one row, in order. */
+export function applyLogitsProcessors(
+  processors: readonly LogitsProcessor[],
+  logits: Float32Array,
+  row: RowContext,
+): void {
+  for (const process of processors) process(logits, row);
+}

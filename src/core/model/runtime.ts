@@ -1,0 +1,303 @@
+/**
+ * `ModelRuntime`: the model as the service uses it — embeddings for retrieval, ViT features for the cache, and
+ * answers with ASKG relevance — composed from the graph calls of `GraphRunner` and the decoding loop.
+ * @module
+ */
+import { AppError } from '../errors.js';
+import type {
+  EmbeddedKnowledge,
+  GenerateRequest,
+  GenerateResult,
+  ImageFeatures,
+  KnowledgeInput,
+  ModelInfo,
+} from '../ports.js';
+import { parseAskg } from './askg.js';
+import { loadBundle } from './bundle-loader.js';
+import type { LoadBundleOptions, ModelBundle } from './bundle-loader.js';
+import { resolveGenerationConfig } from './generation-config.js';
+import type { GenerationConfig, GenerationOptionsInput } from './generation-config.js';
+import { generateSequences } from './generator.js';
+import { GraphRunner } from './graph-runner.js';
+import { preprocessImage } from './image-preprocess.js';
+import type { ImagePreprocessOptions } from './image-preprocess.js';
+import type { AskgSpec, BundleManifest, PromptSpec } from './manifest.js';
+import { buildGeneratorPrompt, buildQformerInstruction } from './prompt.js';
+import type { GeneratorPrompt } from './prompt.js';
+import { packImageQueries, packTokenBatch } from './token-batch.js';
+import type { DecodedSequence } from './token-search.js';
+
+/** Options of `ModelRuntime.load`. */
+export interface ModelRuntimeOptions extends LoadBundleOptions, ImagePreprocessOptions {
+  /** Most rows per `embed_*`/`vision` call; longer inputs run in chunks. @default 32 */
+  readonly maxEmbedBatch?: number;
+}
+
+/** A generate request whose options may also set `minNewTokens` and `lengthPenalty`. */
+export interface RuntimeGenerateRequest extends Omit<GenerateRequest, 'options'> {
+  /** ViT features of the question image when they are already known; `questionImage` bytes are not needed then. */
+  readonly questionImageFeatures?: ImageFeatures;
+  readonly options?: GenerationOptionsInput;
+}
+
+/** Raw generator input, for bundles without a prompt format and for parity tests. */
+export interface EncoderInput {
+  /** `[enc_seq]` prompt ids with `imageTokenId` at the image positions. */
+  readonly inputIds: readonly number[];
+  /** `[enc_seq]`, 1 = attended. @default all ones */
+  readonly attentionMask?: readonly number[];
+  /** `[n_image_tok, d_qformer]` query outputs for the image positions, in order (may be empty). */
+  readonly imageQueries: Float32Array;
+}
+
+/** The RA-BLIP model over one loaded bundle. */
+export class ModelRuntime {
+  readonly bundle: ModelBundle;
+  readonly graphs: GraphRunner;
+  private readonly options: ModelRuntimeOptions;
+
+  constructor(bundle: ModelBundle, options: ModelRuntimeOptions = {}) {
+    this.bundle = bundle;
+    this.graphs = new GraphRunner(bundle);
+    this.options = options;
+  }
+
+  /** Loads and validates the bundle in `dir` (see `loadBundle`). */
+  static async load(dir: string, options: ModelRuntimeOptions = {}): Promise<ModelRuntime> {
+    return new ModelRuntime(await loadBundle(dir, options), options);
+  }
+
+  get manifest(): BundleManifest {
+    return this.bundle.manifest;
+  }
+
+  /** Name, version and retrieval dimension (0 for a bundle without `embed_*` graphs). */
+  info(): ModelInfo {
+    const { model, dims } = this.manifest;
+    return { name: model.name, version: model.version, dEmbed: dims.dEmbed ?? 0 };
+  }
+
+  /** L2-normalised text embeddings `[d_embed]` (questions and text knowledge share the space). */
+  async embedText(texts: readonly string[]): Promise<Float32Array[]> {
+    return this.inChunks(texts, async (chunk) => {
+      const tokens = packTokenBatch(
+        chunk.map((t) => this.qformerIds(t)),
+        this.qformerPadId(),
+      );
+      return splitRows(await this.graphs.runEmbedText(tokens), chunk.length);
+    });
+  }
+
+  /** ViT features `[n_patch, d_vit]` of encoded image bytes. Throws `InvalidImageError` for a bad image. */
+  async encodeImage(bytes: Uint8Array): Promise<ImageFeatures> {
+    const [features] = await this.encodeImages([bytes]);
+    return features!;
+  }
+
+  /** ViT features of several images, one `vision` call per chunk. */
+  async encodeImages(images: readonly Uint8Array[]): Promise<ImageFeatures[]> {
+    const { size } = this.manifest.image;
+    const { nPatch, dVit } = this.manifest.dims;
+    return this.inChunks(images, async (chunk) => {
+      const pixels = await Promise.all(chunk.map((bytes) => preprocessImage(bytes, this.manifest.image, this.options)));
+      const batch = new Float32Array(chunk.length * 3 * size * size);
+      pixels.forEach((p, i) => batch.set(p, i * p.length));
+      const embeds = await this.graphs.runVision(batch, chunk.length);
+      return splitRows(embeds, chunk.length).map((data) => ({ dims: [nPatch, dVit] as const, data }));
+    });
+  }
+
+  /**
+   * Retrieval vectors for knowledge: an image goes ViT -> Q-Former (its caption as instruction) -> `embed_knowledge`
+   * with the caption, and also returns its ViT features for the cache; text goes through `embed_text`.
+   */
+  async embedKnowledge(items: readonly KnowledgeInput[]): Promise<EmbeddedKnowledge[]> {
+    const images = items.flatMap((item, index) => (item.kind === 'image' ? [{ item, index }] : []));
+    const texts = items.flatMap((item, index) => (item.kind === 'text' ? [{ item, index }] : []));
+    const results = new Array<EmbeddedKnowledge>(items.length);
+    const textVectors = await this.embedText(texts.map((t) => t.item.text));
+    texts.forEach((t, i) => (results[t.index] = { embedding: textVectors[i]! }));
+    const features = await this.encodeImages(images.map((i) => i.item.image));
+    const vectors = await this.inChunks(images, async (chunk, offset) => {
+      const captions = packTokenBatch(
+        chunk.map((c) => this.qformerIds(c.item.caption)),
+        this.qformerPadId(),
+      );
+      const embeds = concatRows(features.slice(offset, offset + chunk.length).map((f) => f.data));
+      const queries = await this.graphs.runQformer(embeds, captions);
+      return splitRows(await this.graphs.runEmbedKnowledge(queries, captions), chunk.length);
+    });
+    images.forEach((img, i) => (results[img.index] = { embedding: vectors[i]!, features: features[i]! }));
+    return results;
+  }
+
+  /**
+   * Answers several requests in one batch: Q-Former over each reference image and the question image (instructed by
+   * the question), the prompt, `gen_encoder`, one decoding loop for all, ASKG parsing. `usage.modelMs` is the time of
+   * the whole batch.
+   */
+  async generate(requests: readonly RuntimeGenerateRequest[]): Promise<GenerateResult[]> {
+    const started = performance.now();
+    const { askg, prompt: spec } = this.requireAskgBundle();
+    const configs = requests.map((r) => this.resolveConfig(r.options));
+    const prompts = requests.map((r) => this.buildPrompt(r));
+    const imageQueries = await this.queryImageSlots(requests);
+    const sequences = await this.decode(
+      prompts.map((p, i) => ({ inputIds: p.inputIds, imageQueries: imageQueries[i]! })),
+      configs,
+    );
+    const modelMs = performance.now() - started;
+    return sequences.map((seq, i) => {
+      const text = this.bundle.tokenizers.generator.decode(seq.tokens);
+      const ids = requests[i]!.references.map((r) => r.id);
+      const usage = { promptTokens: prompts[i]!.inputIds.length, generatedTokens: seq.steps, modelMs };
+      return { ...parseAskg(text, askg, spec, ids), text, usage };
+    });
+  }
+
+  /** The generator prompt of a request (docs/bundle-format.md "Prompt"). */
+  buildPrompt(request: RuntimeGenerateRequest): GeneratorPrompt {
+    const { generator } = this.manifest.text;
+    const special = { ...generator, nQuery: this.manifest.dims.nQuery };
+    return buildGeneratorPrompt(this.bundle.tokenizers.generator, this.requireAskgBundle().prompt, special, {
+      question: request.question,
+      hasQuestionImage: request.questionImage !== undefined || request.questionImageFeatures !== undefined,
+      references: request.references.map((ref) => (ref.kind === 'image' ? ref : { kind: 'text', text: ref.text })),
+    });
+  }
+
+  /**
+   * The image query rows of each request, `[n_image_tok, d_qformer]`: the Q-Former output of every image slot in
+   * prompt order (question image, then image references), instructed by the question. One Q-Former call for all.
+   */
+  async queryImageSlots(requests: readonly RuntimeGenerateRequest[]): Promise<Float32Array[]> {
+    const spec = this.requireAskgBundle().prompt;
+    const toEncode = requests.flatMap((r) =>
+      r.questionImageFeatures === undefined && r.questionImage ? [r.questionImage] : [],
+    );
+    const encoded = await this.encodeImages(toEncode);
+    let next = 0;
+    const jobs = requests.map((r) => {
+      const slots: { features: ImageFeatures; instruction: string }[] = [];
+      const questionFeatures = r.questionImageFeatures ?? (r.questionImage ? encoded[next++] : undefined);
+      if (questionFeatures)
+        slots.push({ features: this.checkFeatures('question image', questionFeatures), instruction: r.question });
+      for (const ref of r.references) {
+        if (ref.kind !== 'image') continue;
+        const instruction = buildQformerInstruction(spec, r.question, ref.caption);
+        slots.push({ features: this.checkFeatures(`reference ${ref.id}`, ref.features), instruction });
+      }
+      return slots;
+    });
+    const flat = jobs.flat();
+    if (flat.length === 0) return jobs.map(() => new Float32Array(0));
+    const tokens = packTokenBatch(
+      flat.map((j) => this.qformerIds(j.instruction)),
+      this.qformerPadId(),
+    );
+    const embeds = concatRows(flat.map((j) => j.features.data));
+    const queries = splitRows(await this.graphs.runQformer(embeds, tokens), flat.length);
+    let at = 0;
+    return jobs.map((slots) => concatRows(slots.map(() => queries[at++]!)));
+  }
+
+  /**
+   * Decodes raw generator inputs, one row each with its own options (tokens from the manifest): pads the batch, runs
+   * `gen_encoder` once, then the decoding loop.
+   */
+  async generateFromEncoderInputs(
+    inputs: readonly EncoderInput[],
+    options: readonly GenerationOptionsInput[],
+  ): Promise<DecodedSequence[]> {
+    return this.decode(
+      inputs,
+      options.map((o) => this.resolveConfig(o)),
+    );
+  }
+
+  /** Frees the ONNX Runtime sessions. */
+  async release(): Promise<void> {
+    await this.bundle.release();
+  }
+
+  private async decode(
+    inputs: readonly EncoderInput[],
+    configs: readonly GenerationConfig[],
+  ): Promise<DecodedSequence[]> {
+    const { generator } = this.manifest.text;
+    const prompt = packTokenBatch(
+      inputs.map((input) => input.inputIds),
+      generator.padId,
+    );
+    inputs.forEach((input, b) => {
+      input.attentionMask?.forEach((m, t) => (prompt.mask[b * prompt.seq + t] = BigInt(m)));
+    });
+    const imageQueries = packImageQueries(
+      inputs.map((input) => input.imageQueries),
+      this.manifest.dims.dQformer,
+    );
+    const encoded = await this.graphs.runGenEncoder(prompt, imageQueries);
+    return generateSequences(this.graphs.decoderStep, this.graphs.cacheDims, encoded.state, configs);
+  }
+
+  private resolveConfig(options: GenerationOptionsInput | undefined): GenerationConfig {
+    const { eosId, decoderStartId } = this.manifest.text.generator;
+    return resolveGenerationConfig(options, { eosTokenId: eosId, decoderStartTokenId: decoderStartId });
+  }
+
+  private checkFeatures(what: string, features: ImageFeatures): ImageFeatures {
+    const { nPatch, dVit } = this.manifest.dims;
+    const [rows, cols] = features.dims;
+    if (rows !== nPatch || cols !== dVit || features.data.length !== nPatch * dVit) {
+      throw new AppError(
+        'invalid_input',
+        `${what}: features are [${rows}, ${cols}], this model needs [${nPatch}, ${dVit}] (re-encode the image)`,
+      );
+    }
+    return features;
+  }
+
+  private requireAskgBundle(): { prompt: PromptSpec; askg: AskgSpec } {
+    const { prompt, askg, family } = this.manifest;
+    if (prompt === undefined || askg === undefined) {
+      throw new AppError(
+        'model_unavailable',
+        `bundle family ${family} has no prompt format; answer with an ra-blip bundle (or call generateFromEncoderInputs)`,
+      );
+    }
+    return { prompt, askg };
+  }
+
+  private qformerIds(text: string): number[] {
+    return this.bundle.tokenizers.qformer.encode(text, { maxLength: this.manifest.text.qformer.maxLength });
+  }
+
+  private qformerPadId(): number {
+    return this.bundle.tokenizers.qformer.tokenToId('[PAD]') ?? 0;
+  }
+
+  private async inChunks<T, R>(items: readonly T[], run: (chunk: T[], offset: number) => Promise<R[]>): Promise<R[]> {
+    const size = this.options.maxEmbedBatch ?? 32;
+    const out: R[] = [];
+    for (let offset = 0; offset < items.length; offset += size) {
+      out.push(...(await run(items.slice(offset, offset + size), offset)));
+    }
+    return out;
+  }
+}
+
+/** `[rows, …]` flat -> one copy per row. */
+function splitRows(data: Float32Array, rows: number): Float32Array[] {
+  const size = rows === 0 ? 0 : data.length / rows;
+  return Array.from({ length: rows }, (_, r) => data.slice(r * size, (r + 1) * size));
+}
+
+function concatRows(rows: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(rows.reduce((n, r) => n + r.length, 0));
+  let at = 0;
+  for (const r of rows) {
+    out.set(r, at);
+    at += r.length;
+  }
+  return out;
+}

@@ -1,0 +1,107 @@
+/**
+ * A fake ModelClient for unit tests of pipeline and API logic (never for model behaviour). Embeddings are hashed
+ * bags of words, so retrieval ranks by word overlap; `generate` is scripted, by default "relevant = the references
+ * that share a content word with the question, answer = the first of them, abstain when none does".
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { InvalidImageError } from '../../../src/core/errors.js';
+import type {
+  EmbeddedKnowledge,
+  GenerateRequest,
+  GenerateResult,
+  KnowledgeInput,
+  ModelClient,
+  ModelInfo,
+} from '../../../src/core/ports.js';
+
+export const FAKE_DIMENSIONS = 64;
+/** Fake ViT features are `[n_patch, d_vit]` = `[4, 3]`. */
+export const FAKE_FEATURE_DIMS = [4, 3] as const;
+const STOPWORDS = new Set(['the', 'a', 'an', 'of', 'is', 'what', 'which', 'in', 'on', 'and', 'to', 'does', 'who']);
+
+export interface FakeModelOptions {
+  readonly info?: ModelInfo;
+  readonly generate?: (request: GenerateRequest) => GenerateResult | Promise<GenerateResult>;
+  /** Delay before `generate` resolves, to provoke timeouts. */
+  readonly generateDelayMs?: number;
+  /** Images the model refuses with InvalidImageError (as a runtime refuses undecodable bytes). */
+  readonly refuseImage?: (image: Uint8Array) => boolean;
+}
+
+/** Content words of a text, lowercased. */
+export function contentWords(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((word) => !STOPWORDS.has(word));
+}
+
+/** Hashed bag of words, L2-normalised `[FAKE_DIMENSIONS]`. */
+export function bagOfWords(text: string): Float32Array {
+  const vector = new Float32Array(FAKE_DIMENSIONS);
+  for (const word of contentWords(text)) {
+    const bucket = createHash('sha256').update(word).digest().readUInt32LE(0) % FAKE_DIMENSIONS;
+    vector[bucket] = (vector[bucket] ?? 0) + 1;
+  }
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((value) => value / norm);
+}
+
+function referenceText(reference: GenerateRequest['references'][number]): string {
+  return reference.kind === 'text' ? reference.text : reference.caption;
+}
+
+/** The default script: see the module comment. */
+export function overlapAnswer(request: GenerateRequest): GenerateResult {
+  const asked = new Set(contentWords(request.question));
+  const relevant = request.references
+    .filter((reference) => contentWords(referenceText(reference)).some((word) => asked.has(word)))
+    .map((reference) => reference.id);
+  const answer = relevant[0] ?? '';
+  return {
+    answer: answer === '' ? '' : `from ${answer}`,
+    relevant,
+    abstained: relevant.length === 0,
+    text: relevant.length === 0 ? 'relevant: none' : `relevant: ${relevant.join(' ')}; answer: from ${answer}`,
+    usage: { promptTokens: 10 + request.references.length * 5, generatedTokens: 4, modelMs: 7 },
+  };
+}
+
+export class FakeModelClient implements ModelClient {
+  readonly calls = {
+    embedText: [] as (readonly string[])[],
+    embedKnowledge: [] as (readonly KnowledgeInput[])[],
+    generate: [] as GenerateRequest[],
+  };
+  private readonly options: FakeModelOptions;
+
+  constructor(options: FakeModelOptions = {}) {
+    this.options = options;
+  }
+
+  async info(): Promise<ModelInfo> {
+    return this.options.info ?? { name: 'fake-model', version: '1', dEmbed: FAKE_DIMENSIONS };
+  }
+
+  async embedText(texts: readonly string[]): Promise<Float32Array[]> {
+    this.calls.embedText.push(texts);
+    return texts.map(bagOfWords);
+  }
+
+  async embedKnowledge(items: readonly KnowledgeInput[]): Promise<EmbeddedKnowledge[]> {
+    this.calls.embedKnowledge.push(items);
+    return items.map((item) => {
+      if (item.kind === 'text') return { embedding: bagOfWords(item.text) };
+      if (this.options.refuseImage?.(item.image)) throw new InvalidImageError('fake model cannot decode this image');
+      const [nPatch, dVit] = FAKE_FEATURE_DIMS;
+      const data = Float32Array.from({ length: nPatch * dVit }, (_, i) => (item.image.length % 97) + i / 10);
+      return { embedding: bagOfWords(item.caption), features: { dims: [nPatch, dVit], data } };
+    });
+  }
+
+  async generate(request: GenerateRequest): Promise<GenerateResult> {
+    this.calls.generate.push(request);
+    if (this.options.generateDelayMs !== undefined) {
+      await new Promise((resolve) => setTimeout(resolve, this.options.generateDelayMs));
+    }
+    return (this.options.generate ?? overlapAnswer)(request);
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Unanswerable questions: the knowledge base holds nothing that answers them, so the right output is to abstain
+ * (`answers: []`, `gold: []`). Three kinds: fictional entities (invented countries and emoji), real emoji held out of
+ * the knowledge base (no Twemoji image), and real countries whose data lacks the fact (Antarctica has no capital).
+ * Phrasings come from the answerable families; negatives are the items a retriever would plausibly return.
+ * @module
+ */
+import { inventCountryNames, inventEmojiNames } from './fictional-names.js';
+import { collectNegatives, mapRole, rankRelatedCountries } from './hard-negatives.js';
+import type { EntityRecord } from './kb-records.js';
+import { assignSplit, randomFor, type QuestionContext } from './question-context.js';
+import type { QuestionInstance } from './question-instance.js';
+
+/** How many fictional entities to invent per source. */
+export const fictionalCounts = { countries: 200, emoji: 300 } as const;
+
+/** Families asked about a fictional country, with the role of the items a retriever would return. */
+const countryFamilies: readonly { family: string; role: string }[] = [
+  { family: 'capital', role: 'capital' },
+  { family: 'currency', role: 'currencies' },
+  { family: 'language', role: 'languages' },
+  { family: 'location', role: 'location' },
+  { family: 'neighbour', role: 'borders' },
+  { family: 'flag_colours', role: 'flag' },
+  { family: 'landlocked', role: 'landlocked' },
+  { family: 'larger', role: 'area' },
+];
+const emojiFamilies = ['emoji_group', 'emoji_subgroup', 'emoji_colour', 'emoji_group_check'];
+
+function abstain(base: Omit<QuestionInstance, 'type' | 'answers' | 'match' | 'gold'>): QuestionInstance {
+  return { ...base, type: 'unanswerable', answers: [], match: 'abstain', gold: [] };
+}
+
+function draftFictionalCountries(ctx: QuestionContext, countries: readonly EntityRecord[]): QuestionInstance[] {
+  const real = new Set(countries.flatMap((e) => [e.name, ...(e.facts.capitals ?? [])]).map((n) => n.toLowerCase()));
+  const names = inventCountryNames(randomFor(ctx, 'fictional-countries'), real, fictionalCounts.countries);
+  return names.flatMap((name) => {
+    const entity = `fictional/country/${name}`;
+    const split = assignSplit(ctx.seed, entity);
+    const rng = randomFor(ctx, 'fictional', entity);
+    const sameSplit = countries.filter((e) => assignSplit(ctx.seed, e.entity) === split);
+    if (sameSplit.length === 0) return [];
+    const partner = rng.pick(sameSplit);
+    const decoys = rankRelatedCountries(ctx, partner.entity);
+    return rng
+      .shuffle(countryFamilies)
+      .slice(0, 2)
+      .map(({ family, role }) => {
+        const isPair = family === 'larger';
+        const [a, b] = rng.next() < 0.5 ? [name, partner.name] : [partner.name, name];
+        return abstain({
+          family,
+          variant: '',
+          entity,
+          entities: isPair ? [entity, partner.entity] : [entity],
+          source: 'countries',
+          split,
+          slots: isPair ? { a, b } : { country: name },
+          negatives: collectNegatives([], [mapRole(ctx, [partner.entity, ...decoys], role)]),
+        });
+      });
+  });
+}
+
+function draftMissingEmoji(ctx: QuestionContext, emoji: readonly EntityRecord[]): QuestionInstance[] {
+  const labels = new Set(emoji.map((e) => e.name.toLowerCase()));
+  const fictional = inventEmojiNames(randomFor(ctx, 'fictional-emoji'), labels, fictionalCounts.emoji).map((name) => ({
+    entity: `fictional/emoji/${name}`,
+    name,
+  }));
+  const heldOut = ctx.heldOut.filter((h) => h.entity.startsWith('emoji/'));
+  const groups = [...new Set(emoji.flatMap((e) => (e.facts.group ? [e.facts.group] : [])))].sort();
+  return [...fictional, ...heldOut].flatMap(({ entity, name }) => {
+    const split = assignSplit(ctx.seed, entity);
+    const rng = randomFor(ctx, 'missing-emoji', entity);
+    // Lexical decoys: real emoji sharing a word with the missing name are what a retriever returns first.
+    const words = name.split(/\s+/);
+    const decoys = rng
+      .shuffle(emoji)
+      .sort((x, y) => Number(words.some((w) => y.name.includes(w))) - Number(words.some((w) => x.name.includes(w))));
+    return rng
+      .shuffle(emojiFamilies)
+      .slice(0, 2)
+      .map((family) =>
+        abstain({
+          family,
+          variant: '',
+          entity,
+          entities: [entity],
+          source: 'emoji',
+          split,
+          slots: { emoji: name, group: groups.length > 0 ? rng.pick(groups) : 'symbols' },
+          negatives: collectNegatives(
+            [],
+            [
+              mapRole(
+                ctx,
+                decoys.slice(0, 3).map((e) => e.entity),
+                family === 'emoji_colour' ? 'emoji' : 'category',
+              ),
+              mapRole(
+                ctx,
+                decoys.map((e) => e.entity),
+                'category',
+              ),
+            ],
+          ),
+        }),
+      );
+  });
+}
+
+function draftMissingFacts(ctx: QuestionContext, countries: readonly EntityRecord[]): QuestionInstance[] {
+  const gaps: readonly { family: string; role: string; isMissing: (e: EntityRecord) => boolean }[] = [
+    { family: 'capital', role: 'capital', isMissing: (e) => (e.facts.capitals ?? []).length === 0 },
+    { family: 'currency', role: 'currencies', isMissing: (e) => (e.facts.currencies ?? []).length === 0 },
+    { family: 'language', role: 'languages', isMissing: (e) => (e.facts.languages ?? []).length === 0 },
+  ];
+  return countries.flatMap((e) =>
+    gaps
+      .filter((gap) => gap.isMissing(e))
+      .map((gap) =>
+        abstain({
+          family: gap.family,
+          variant: 'missing',
+          entity: e.entity,
+          entities: [e.entity],
+          source: 'countries',
+          split: assignSplit(ctx.seed, e.entity),
+          slots: { country: e.name },
+          negatives: collectNegatives(
+            [],
+            [mapRole(ctx, [e.entity], 'location'), mapRole(ctx, rankRelatedCountries(ctx, e.entity), gap.role)],
+          ),
+        }),
+      ),
+  );
+}
+
+/** All unanswerable instances. */
+export function draftUnanswerableQuestions(ctx: QuestionContext): QuestionInstance[] {
+  const countries = ctx.entities.filter((e) => e.source === 'countries');
+  const emoji = ctx.entities.filter((e) => e.source === 'emoji');
+  return [
+    ...(countries.length > 0 ? draftFictionalCountries(ctx, countries) : []),
+    ...(emoji.length > 0 ? draftMissingEmoji(ctx, emoji) : []),
+    ...draftMissingFacts(ctx, countries),
+  ];
+}

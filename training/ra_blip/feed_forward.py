@@ -1,0 +1,33 @@
+"""The two feed-forward blocks: BERT's post-LN block (Q-Former, fusion) and a plain MLP (ViT, generator)."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+class PostNormFeedForward(nn.Module):
+    """BERT `intermediate` + `output`: `LayerNorm(x + W2 gelu(W1 x))`, `[batch, seq, d] -> [batch, seq, d]`."""
+
+    def __init__(self, d: int, d_ff: int, layer_norm_eps: float) -> None:
+        super().__init__()
+        self.dense_in = nn.Linear(d, d_ff)
+        self.act = nn.GELU()  # exact (erf) GELU, as BERT and MiniLM
+        self.dense_out = nn.Linear(d_ff, d)
+        self.norm = nn.LayerNorm(d, eps=layer_norm_eps)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.norm(x + self.dense_out(self.act(self.dense_in(x))))
+
+
+class Mlp(nn.Module):
+    """Pre-LN transformer MLP without residual: `W2 gelu(W1 x)`, `[batch, seq, d] -> [batch, seq, d]`."""
+
+    def __init__(self, d: int, d_ff: int) -> None:
+        super().__init__()
+        self.dense_in = nn.Linear(d, d_ff)
+        self.act = nn.GELU()
+        self.dense_out = nn.Linear(d_ff, d)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.dense_out(self.act(self.dense_in(x)))

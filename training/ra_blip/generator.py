@@ -1,0 +1,179 @@
+"""Encoder-decoder generator (the FlanT5 of RA-BLIP, scaled down): pre-LN, learned positions, GELU, tied LM head.
+
+The encoder reads the prompt of `prompt.py`; each `image_token_id` position is replaced, in order, by the next row of
+`image_projection(image_queries)` (InstructBLIP's `language_projection`, RA-BLIP's `t5_proj`). The decoder runs
+either all positions at once (training, `decode_full`) or one token with a self-attention KV cache and cross K/V
+computed once by the encoder (`decode_step`, what `gen_decoder` exports).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .attention import KeyValue, MultiHeadAttention, causal_bias, padding_bias
+from .config import GeneratorConfig
+from .feed_forward import Mlp
+
+
+@dataclass
+class EncoderOutput:
+    """`hidden [batch, enc_seq, d_model]` and one cross K/V `[batch, n_heads, enc_seq, d_head]` per decoder layer."""
+
+    hidden: torch.Tensor
+    cross: list[KeyValue]
+
+
+@dataclass
+class DecoderLayerOutput:
+    """`hidden [batch, seq, d_model]` and the layer's self-attention K/V over past + seq positions."""
+
+    hidden: torch.Tensor
+    kv: KeyValue
+
+
+@dataclass
+class DecodeStep:
+    """`logits [batch, vocab]` of the new position; `present` self-attention K/V `[batch, n_heads, past + 1, d_head]`."""
+
+    logits: torch.Tensor
+    present: list[KeyValue]
+
+
+class EncoderLayer(nn.Module):
+    """Pre-LN self-attention + MLP over `[batch, enc_seq, d_model]`."""
+
+    def __init__(self, config: GeneratorConfig) -> None:
+        super().__init__()
+        d, eps = config.d_model, config.layer_norm_eps
+        self.attn_norm = nn.LayerNorm(d, eps=eps)
+        self.attn = MultiHeadAttention(d, d, config.n_heads)
+        self.mlp_norm = nn.LayerNorm(d, eps=eps)
+        self.mlp = Mlp(d, config.d_ff)
+
+    def forward(self, x: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+        x = x + self.attn(self.attn_norm(x), bias=bias)
+        return x + self.mlp(self.mlp_norm(x))
+
+
+class DecoderLayer(nn.Module):
+    """Pre-LN causal self-attention, cross-attention to the encoder, MLP; `[batch, seq, d_model]` in and out."""
+
+    def __init__(self, config: GeneratorConfig) -> None:
+        super().__init__()
+        d, eps = config.d_model, config.layer_norm_eps
+        self.self_attn_norm = nn.LayerNorm(d, eps=eps)
+        self.self_attn = MultiHeadAttention(d, d, config.n_heads)
+        self.cross_attn_norm = nn.LayerNorm(d, eps=eps)
+        self.cross_attn = MultiHeadAttention(d, d, config.n_heads)
+        self.mlp_norm = nn.LayerNorm(d, eps=eps)
+        self.mlp = Mlp(d, config.d_ff)
+
+    def forward(
+        self,
+        x: torch.Tensor,
+        past: KeyValue | None,
+        self_bias: torch.Tensor | None,
+        cross: KeyValue,
+        cross_bias: torch.Tensor,
+    ) -> DecoderLayerOutput:
+        """`x [batch, seq, d_model]` after `past` (K/V `[batch, n_heads, past, d_head]`, None in training)."""
+        normed = self.self_attn_norm(x)
+        kv = self.self_attn.project_kv(normed)  # [batch, n_heads, seq, d_head]
+        if past is not None:
+            kv = KeyValue(key=torch.cat([past.key, kv.key], dim=2), value=torch.cat([past.value, kv.value], dim=2))
+        x = x + self.self_attn.attend(normed, kv, self_bias)
+        x = x + self.cross_attn.attend(self.cross_attn_norm(x), cross, cross_bias)
+        return DecoderLayerOutput(hidden=x + self.mlp(self.mlp_norm(x)), kv=kv)
+
+
+class Generator(nn.Module):
+    """Prompt ids + image queries -> encoder states; decoder ids -> next-token logits over the shared vocabulary."""
+
+    def __init__(self, config: GeneratorConfig, d_qformer: int) -> None:
+        super().__init__()
+        self.config = config
+        d = config.d_model
+        self.token_embedding = nn.Embedding(config.vocab_size, d)
+        self.image_projection = nn.Linear(d_qformer, d)
+        self.encoder_positions = nn.Embedding(config.max_positions, d)
+        self.decoder_positions = nn.Embedding(config.max_positions, d)
+        self.encoder_layers = nn.ModuleList(EncoderLayer(config) for _ in range(config.n_encoder_layers))
+        self.encoder_norm = nn.LayerNorm(d, eps=config.layer_norm_eps)
+        self.decoder_layers = nn.ModuleList(DecoderLayer(config) for _ in range(config.n_decoder_layers))
+        self.decoder_norm = nn.LayerNorm(d, eps=config.layer_norm_eps)
+        self.lm_bias = nn.Parameter(torch.zeros(config.vocab_size))
+
+    def embed_prompt(self, input_ids: torch.Tensor, image_queries: torch.Tensor) -> torch.Tensor:
+        """`input_ids [batch, enc_seq]`, `image_queries [batch, n_image_tok, d_qformer]` -> `[batch, enc_seq, d_model]`.
+
+        The k-th image token of a row takes row k of its projected image queries.
+        """
+        projected = self.image_projection(image_queries)  # [batch, n_image_tok, d_model]
+        is_image = input_ids == self.config.image_token_id  # [batch, enc_seq]
+        # Running count of image tokens = row of `projected`; 0 (unused) elsewhere. More image tokens than rows
+        # is a caller error, and gather raises on it.
+        slot = torch.where(is_image, torch.cumsum(is_image.to(torch.int64), dim=1) - 1, 0)
+        gathered = torch.gather(projected, 1, slot[:, :, None].expand(-1, -1, projected.shape[2]))
+        return torch.where(is_image[:, :, None], gathered, self.token_embedding(input_ids))
+
+    def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, image_queries: torch.Tensor) -> EncoderOutput:
+        """Encoder over the prompt; also projects each decoder layer's cross-attention K/V once."""
+        positions = torch.arange(input_ids.shape[1], device=input_ids.device)
+        x = self.embed_prompt(input_ids, image_queries) + self.encoder_positions(positions)[None]
+        bias = padding_bias(attention_mask)  # [batch, 1, 1, enc_seq]
+        for layer in self.encoder_layers:
+            x = layer(x, bias)
+        hidden = self.encoder_norm(x)  # [batch, enc_seq, d_model]
+        return EncoderOutput(hidden=hidden, cross=[layer.cross_attn.project_kv(hidden) for layer in self.decoder_layers])
+
+    def decode_step(
+        self,
+        input_ids: torch.Tensor,
+        encoder_attention_mask: torch.Tensor,
+        cross: list[KeyValue],
+        past: list[KeyValue],
+    ) -> DecodeStep:
+        """One new token per row: `input_ids [batch, 1]`; its position is the past length."""
+        past_length = past[0].key.shape[2]
+        positions = torch.arange(past_length, past_length + 1, device=input_ids.device)
+        x = self.token_embedding(input_ids) + self.decoder_positions(positions)[None]  # [batch, 1, d_model]
+        cross_bias = padding_bias(encoder_attention_mask)
+        present: list[KeyValue] = []
+        for layer, layer_past, layer_cross in zip(self.decoder_layers, past, cross):
+            out = layer(x, layer_past, None, layer_cross, cross_bias)
+            x = out.hidden
+            present.append(out.kv)
+        return DecodeStep(logits=self.lm_logits(self.decoder_norm(x[:, 0])), present=present)
+
+    def decode_full(
+        self, decoder_input_ids: torch.Tensor, encoder_attention_mask: torch.Tensor, cross: list[KeyValue]
+    ) -> torch.Tensor:
+        """Teacher-forced decoder: `decoder_input_ids [batch, seq]` -> `logits [batch, seq, vocab]`."""
+        seq = decoder_input_ids.shape[1]
+        positions = torch.arange(seq, device=decoder_input_ids.device)
+        x = self.token_embedding(decoder_input_ids) + self.decoder_positions(positions)[None]
+        self_bias = causal_bias(seq, decoder_input_ids.device)
+        cross_bias = padding_bias(encoder_attention_mask)
+        for layer, layer_cross in zip(self.decoder_layers, cross):
+            x = layer(x, None, self_bias, layer_cross, cross_bias).hidden
+        return self.lm_logits(self.decoder_norm(x))
+
+    def lm_logits(self, hidden: torch.Tensor) -> torch.Tensor:
+        """`[..., d_model]` -> `[..., vocab]` with the tied embedding (scaled by d_model^-0.5 as T5) plus a bias.
+
+        With the bias and a 2-D input the exporter emits Gemm(transB=1) over the embedding initializer itself; without
+        it, a MatMul over a folded transposed copy, and the bundle would store the largest matrix twice.
+        """
+        return F.linear(hidden * self.config.d_model**-0.5, self.token_embedding.weight, self.lm_bias)
+
+    def empty_past(self, batch: int, device: torch.device | None = None) -> list[KeyValue]:
+        """Zero-length self-attention cache `[batch, n_heads, 0, d_head]` for every decoder layer."""
+        shape = (batch, self.config.n_heads, 0, self.config.d_head)
+        return [
+            KeyValue(key=torch.zeros(shape, device=device), value=torch.zeros(shape, device=device))
+            for _ in self.decoder_layers
+        ]

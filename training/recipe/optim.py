@@ -1,0 +1,37 @@
+"""AdamW with linear warm-up then cosine decay, over the parameters that require grad."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import torch
+
+
+@dataclass
+class Optimisation:
+    optimizer: torch.optim.AdamW
+    scheduler: torch.optim.lr_scheduler.LambdaLR
+    parameters: list[torch.nn.Parameter]
+
+    def step(self, loss: torch.Tensor, max_grad_norm: float = 1.0) -> None:
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()  # type: ignore[no-untyped-call]
+        torch.nn.utils.clip_grad_norm_(self.parameters, max_grad_norm)
+        self.optimizer.step()
+        self.scheduler.step()
+
+
+def make_optimisation(parameters: Iterable[torch.nn.Parameter], lr: float, steps: int) -> Optimisation:
+    params = [p for p in parameters if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    warmup = max(1, steps // 20)
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = (step - warmup) / max(1, steps - warmup)
+        return 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+    return Optimisation(optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, factor), params)

@@ -1,0 +1,54 @@
+"""Pretrained starting points beyond the Q-Former text branch: MiniLM's upper layers for the fusion module, and
+MiniLM's word embeddings (reduced by SVD) for the generator's tied embedding."""
+
+from __future__ import annotations
+
+from safetensors.torch import load_file
+
+import torch
+
+from training.ra_blip.fusion import FusionModule
+from training.ra_blip.minilm import minilm_dir
+from training.ra_blip.model import RaBlip
+
+
+@torch.no_grad()
+def load_minilm_fusion(fusion: FusionModule, first_layer: int) -> None:
+    """Copies MiniLM layers `first_layer…` into the fusion layers and zeroes the type embeddings, so that at the
+    start `embed_text` is MiniLM's full encoder (Q-Former layers below, fusion layers above) with mean pooling:
+    the pretrained sentence space, before retrieval training adapts it to multimodal knowledge."""
+    weights = load_file(str(minilm_dir() / "model.safetensors"))
+    fusion.type_embeddings.weight.zero_()
+    for offset, layer in enumerate(fusion.layers):
+        prefix = f"encoder.layer.{first_layer + offset}."
+        if prefix + "attention.self.query.weight" not in weights:
+            raise ValueError(f"MiniLM has no layer {first_layer + offset} for fusion layer {offset}")
+        attn = layer.self_attn
+        pairs = [
+            (attn.query, "attention.self.query"),
+            (attn.key, "attention.self.key"),
+            (attn.value, "attention.self.value"),
+            (attn.out, "attention.output.dense"),
+            (layer.ffn.dense_in, "intermediate.dense"),
+            (layer.ffn.dense_out, "output.dense"),
+        ]
+        for linear, name in pairs:
+            linear.weight.copy_(weights[prefix + name + ".weight"])
+            linear.bias.copy_(weights[prefix + name + ".bias"])
+        for norm, name in ((layer.self_attn_norm, "attention.output.LayerNorm"), (layer.ffn.norm, "output.LayerNorm")):
+            norm.weight.copy_(weights[prefix + name + ".weight"])
+            norm.bias.copy_(weights[prefix + name + ".bias"])
+
+
+@torch.no_grad()
+def init_generator_embeddings(model: RaBlip) -> None:
+    """Starts the generator's tied token embeddings from MiniLM's word embeddings reduced to d_model by SVD, so rare
+    answer words begin with meaningful vectors instead of noise."""
+    words = model.q_former.embeddings.word.weight  # [vocab, d_qformer]
+    target = model.generator.token_embedding.weight  # [vocab, d_model]
+    if words.shape[0] != target.shape[0] or target.shape[1] > words.shape[1]:
+        return
+    centred = words - words.mean(dim=0, keepdim=True)
+    _, _, v = torch.linalg.svd(centred, full_matrices=False)  # v [d_qformer, d_qformer]
+    reduced = centred @ v[: target.shape[1]].T  # [vocab, d_model]
+    target.copy_(reduced / reduced.std() * float(target.std()))

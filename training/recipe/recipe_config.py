@@ -1,0 +1,81 @@
+"""Typed, frozen configuration of the training recipe (`training/configs/recipe-*.json`)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, TypeVar
+
+
+@dataclass(frozen=True)
+class Stage1Config:
+    """Image-text pre-training (BLIP-2 stage 1): contrastive, matching and captioning losses."""
+
+    steps: int
+    batch_size: int
+    lr: float
+    itc_temperature: float = 0.07
+    itc_dim: int = 128
+
+
+@dataclass(frozen=True)
+class Stage2Config:
+    """Retrieval pre-training of the fusion module: question <-> knowledge InfoNCE with hard negatives."""
+
+    steps: int
+    batch_size: int
+    lr: float
+    max_questions: int  # train questions whose text states are cached (the rest are not used)
+    hard_negatives: int = 2
+    temperature: float = 0.05
+
+
+@dataclass(frozen=True)
+class Stage3Config:
+    """ASKG generator training over shuffled, noisy references."""
+
+    steps: int
+    batch_size: int
+    lr: float
+    max_references: int
+    p_abstain: float = 0.15  # drop every gold reference: the target is `relevant: none`
+    p_selection: float = 0.15  # relevance-selection task (no answer in the target)
+    askg: bool = True  # False: the no-ASKG ablation (gold references only, no selection, no abstain)
+
+
+@dataclass(frozen=True)
+class RecipeConfig:
+    seed: int
+    model_config: str
+    threads: int
+    stage1: Stage1Config
+    stage2: Stage2Config
+    stage3: Stage3Config
+    ablation_stage3: Stage3Config | None = None
+
+
+_T = TypeVar("_T")
+
+
+def _build(cls: type[_T], data: dict[str, Any]) -> _T:
+    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    unknown = set(data) - known
+    if unknown:
+        raise ValueError(f"unknown keys for {cls.__name__}: {sorted(unknown)}")
+    return cls(**data)
+
+
+def load_recipe(path: str | Path) -> RecipeConfig:
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    ablation = data.pop("ablation_stage3", None)
+    return RecipeConfig(
+        seed=data["seed"],
+        model_config=data["model_config"],
+        threads=data["threads"],
+        stage1=_build(Stage1Config, data["stage1"]),
+        stage2=_build(Stage2Config, data["stage2"]),
+        stage3=_build(Stage3Config, data["stage3"]),
+        ablation_stage3=_build(Stage3Config, ablation) if ablation else None,
+    )

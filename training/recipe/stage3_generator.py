@@ -1,0 +1,115 @@
+"""Stage 3: ASKG generator training (RA-BLIP §5): QA over noisy, shuffled references plus relevance selection
+and abstention. ViT and Q-Former are frozen; the Q-Former still reads each image with the question as its
+instruction, so the generator sees question-instructed visual tokens exactly as at inference.
+"""
+
+from __future__ import annotations
+
+import random
+
+import torch
+from tokenizers import Tokenizer
+
+from training.ra_blip.model import RaBlip
+from training.ra_blip.prompt import (
+    ImageReference,
+    Reference,
+    TextReference,
+    build_askg_target,
+    build_prompt,
+    build_qformer_instruction,
+    encode_target,
+)
+from training.ra_blip.token_batch import pad_token_ids
+
+from .askg_examples import AskgExample, make_example
+from .encoding import query_outputs, set_trainable
+from .kb_data import KnowledgeBase, load_pixels
+from .optim import make_optimisation
+from .recipe_config import Stage3Config
+from .stage1_pretrain import special_ids
+from .train_log import TrainLog
+
+
+class ImageEmbedCache:
+    """ViT outputs of every image the examples use, computed once (the ViT is frozen from here on)."""
+
+    def __init__(self, model: RaBlip, kb: KnowledgeBase) -> None:
+        self.model, self.kb = model, kb
+        self.cache: dict[str, torch.Tensor] = {}
+
+    @torch.no_grad()
+    def get(self, paths: list[str]) -> torch.Tensor:
+        missing = [p for p in dict.fromkeys(paths) if p not in self.cache]
+        for start in range(0, len(missing), 128):
+            chunk = missing[start : start + 128]
+            pixels = torch.stack([load_pixels(self.kb.root / p, self.model.config.vit) for p in chunk])
+            for p, e in zip(chunk, self.model.encode_image(pixels)):
+                self.cache[p] = e
+        return torch.stack([self.cache[p] for p in paths])  # [n, n_patch, d_vit]
+
+
+def collate(
+    model: RaBlip, tokenizer: Tokenizer, kb: KnowledgeBase, images: ImageEmbedCache, examples: list[AskgExample]
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Prompt ids/mask `[batch, enc_seq]`, image queries `[batch, n_image_tok, d_qformer]`, targets `[batch, t]`."""
+    cfg = model.config
+    slots: list[tuple[int, str, str]] = []  # (row, image path, instruction) in slot order
+    prompts: list[list[int]] = []
+    targets: list[list[int]] = []
+    for row, ex in enumerate(examples):
+        refs: list[Reference] = []
+        if ex.question_image:
+            slots.append((row, ex.question_image, ex.question))
+        for ref_id in ex.references:
+            item = kb.items[ref_id]
+            if item.modality == "image" and item.image:
+                refs.append(ImageReference(caption=item.caption))
+                slots.append((row, item.image, build_qformer_instruction(cfg.prompt, ex.question, item.caption)))
+            else:
+                refs.append(TextReference(text=item.text))
+        prompt = build_prompt(tokenizer, cfg.prompt, special_ids(model), ex.question, ex.question_image is not None, refs)
+        prompts.append(prompt.input_ids)
+        target = build_askg_target(cfg.askg, cfg.prompt, list(ex.relevant), ex.answer)
+        targets.append(encode_target(tokenizer, target, cfg.generator.eos_id))
+    n_query, d = cfg.qformer.n_query, cfg.qformer.d_qformer
+    per_row = [sum(1 for s in slots if s[0] == row) for row in range(len(examples))]
+    image_queries = torch.zeros(len(examples), max(1, max(per_row) * n_query), d)
+    if slots:
+        with torch.no_grad():
+            queries = query_outputs(model, tokenizer, images.get([s[1] for s in slots]), [s[2] for s in slots])
+        filled = [0] * len(examples)
+        for (row, _, _), q in zip(slots, queries):
+            image_queries[row, filled[row] * n_query : (filled[row] + 1) * n_query] = q
+            filled[row] += 1
+    prompt_batch = pad_token_ids(prompts, cfg.generator.pad_id)
+    target_batch = pad_token_ids(targets, cfg.generator.pad_id)
+    return prompt_batch.input_ids, prompt_batch.attention_mask, image_queries, target_batch.input_ids
+
+
+def run_stage3(
+    model: RaBlip,
+    tokenizer: Tokenizer,
+    kb: KnowledgeBase,
+    config: Stage3Config,
+    log: TrainLog,
+    seed: int,
+    stage: str = "stage3",
+) -> None:
+    rng = random.Random(seed)
+    questions = list(kb.questions.get("train", []))
+    if not config.askg:
+        questions = [q for q in questions if any(g in kb.items for g in q.gold) and q.answers]
+    item_ids = list(kb.items)
+    images = ImageEmbedCache(model, kb)
+    set_trainable([model], False)
+    set_trainable([model.generator], True)
+    opt = make_optimisation(model.generator.parameters(), config.lr, config.steps)
+    model.train()
+    for step in range(1, config.steps + 1):
+        batch = [make_example(rng.choice(questions), kb, rng, config, item_ids) for _ in range(config.batch_size)]
+        ids, mask, image_queries, target = collate(model, tokenizer, kb, images, batch)
+        loss = model(ids, mask, image_queries, target).loss
+        opt.step(loss)
+        log.record(stage, step, config.steps, loss=loss.item())
+    model.eval()

@@ -1,0 +1,53 @@
+"""The Q-Former text branch is all-MiniLM-L6-v2 once `load_minilm` has run (checked against HF transformers)."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from tokenizers import Tokenizer
+
+from training.ra_blip import RaBlipConfig, load_minilm, minilm_dir, pad_token_ids
+from training.ra_blip.qformer import QFormer
+
+SENTENCES = ["A red Flag with a yellow sun!", "Pneumonoultramicroscopic dust over TOKYO, Japan."]
+
+
+def _mean_pool(states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    weights = mask[:, :, None].to(states.dtype)
+    return (states * weights).sum(1) / weights.sum(1)
+
+
+@pytest.fixture(scope="module")
+def minilm_qformer(demo_config: RaBlipConfig) -> QFormer:
+    torch.manual_seed(0)
+    qformer = QFormer(demo_config.qformer, d_vit=demo_config.vit.d_vit).eval()
+    load_minilm(qformer)
+    return qformer
+
+
+def test_text_branch_reproduces_minilm_sentence_embeddings(
+    minilm_qformer: QFormer, tokenizer: Tokenizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    from transformers import BertModel
+
+    reference = BertModel.from_pretrained(str(minilm_dir())).eval()
+    batch = pad_token_ids([tokenizer.encode(s).ids for s in SENTENCES], pad_id=0)
+    with torch.no_grad():
+        ours = _mean_pool(minilm_qformer.encode_text(batch.input_ids, batch.attention_mask), batch.attention_mask)
+        theirs = reference(input_ids=batch.input_ids, attention_mask=batch.attention_mask).last_hidden_state
+        theirs = _mean_pool(theirs, batch.attention_mask)
+    assert torch.allclose(ours, theirs, atol=1e-4)
+    cosine = torch.nn.functional.cosine_similarity(ours[0], ours[1], dim=0)
+    assert cosine < 0.9  # different sentences, different embeddings
+
+
+def test_query_ffn_starts_as_a_copy_of_the_text_ffn(minilm_qformer: QFormer) -> None:
+    for layer in minilm_qformer.layers:
+        assert torch.equal(layer.query_ffn.dense_in.weight, layer.text_ffn.dense_in.weight)
+        assert torch.equal(layer.query_ffn.norm.bias, layer.text_ffn.norm.bias)
+
+
+def test_loading_into_a_mismatched_qformer_is_refused(tiny_config: RaBlipConfig) -> None:
+    with pytest.raises(ValueError, match="hidden_size"):
+        load_minilm(QFormer(tiny_config.qformer, d_vit=tiny_config.vit.d_vit))

@@ -1,0 +1,120 @@
+"""RaBlip's methods: shapes at every boundary, and the behaviours the paper's mechanisms promise."""
+
+from __future__ import annotations
+
+import torch
+
+from training.ra_blip import GenerationConfig, RaBlip, beam_search, greedy_search, pad_token_ids
+
+
+def _inputs(model: RaBlip, batch: int = 2) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    size = model.config.vit.image_size
+    pixels = torch.rand(batch, 3, size, size, generator=torch.Generator().manual_seed(1)) * 2 - 1
+    text = pad_token_ids([[101, 2054, 2003, 2023, 102], [101, 3376, 102]], pad_id=0)
+    return pixels, text.input_ids, text.attention_mask
+
+
+@torch.no_grad()
+def test_every_method_returns_the_documented_shapes(tiny_model: RaBlip) -> None:
+    cfg = tiny_model.config
+    pixels, ids, mask = _inputs(tiny_model)
+    image_embeds = tiny_model.encode_image(pixels)
+    assert image_embeds.shape == (2, cfg.vit.n_patch, cfg.vit.d_vit)
+    out = tiny_model.qformer(image_embeds, ids, mask)
+    assert out.query.shape == (2, cfg.qformer.n_query, cfg.qformer.d_qformer)
+    assert out.text.shape == (2, ids.shape[1], cfg.qformer.d_qformer)
+    for embedding in (tiny_model.embed_text(ids, mask), tiny_model.embed_knowledge(out.query, ids, mask)):
+        assert embedding.shape == (2, cfg.fusion.d_embed)
+        assert torch.allclose(embedding.norm(dim=-1), torch.ones(2), atol=1e-5)
+    encoder = tiny_model.encode_prompt(ids, mask, out.query)
+    gen = cfg.generator
+    assert encoder.hidden.shape == (2, ids.shape[1], gen.d_model)
+    assert len(encoder.cross) == gen.n_decoder_layers
+    assert encoder.cross[0].key.shape == (2, gen.n_heads, ids.shape[1], gen.d_head)
+    step = tiny_model.decode_step(ids[:, :1], mask, encoder.cross, tiny_model.empty_past(2))
+    assert step.logits.shape == (2, gen.vocab_size)
+    assert step.present[0].value.shape == (2, gen.n_heads, 1, gen.d_head)
+
+
+@torch.no_grad()
+def test_the_question_instruction_changes_the_query_outputs(tiny_model: RaBlip) -> None:
+    pixels, _, _ = _inputs(tiny_model, batch=1)
+    image_embeds = tiny_model.encode_image(pixels)
+    first = pad_token_ids([[101, 2054, 3609, 2003, 1996, 5210, 102]], pad_id=0)
+    second = pad_token_ids([[101, 2040, 4993, 2023, 102]], pad_id=0)
+    a = tiny_model.qformer(image_embeds, first.input_ids, first.attention_mask).query
+    b = tiny_model.qformer(image_embeds, second.input_ids, second.attention_mask).query
+    assert (a - b).abs().max() > 1e-2
+    other_image = tiny_model.encode_image(-pixels)
+    c = tiny_model.qformer(other_image, first.input_ids, first.attention_mask).query
+    assert (a - c).abs().max() > 1e-2
+
+
+@torch.no_grad()
+def test_padding_does_not_change_embeddings_or_query_outputs(tiny_model: RaBlip) -> None:
+    pixels, ids, mask = _inputs(tiny_model)
+    alone = pad_token_ids([[101, 3376, 102]], pad_id=0)
+    batched = tiny_model.embed_text(ids, mask)[1]
+    assert torch.allclose(batched, tiny_model.embed_text(alone.input_ids, alone.attention_mask)[0], atol=1e-5)
+    image_embeds = tiny_model.encode_image(pixels)
+    padded = tiny_model.qformer(image_embeds, ids, mask).query[1]
+    single = tiny_model.qformer(image_embeds[1:], alone.input_ids, alone.attention_mask).query[0]
+    assert torch.allclose(padded, single, atol=1e-5)
+
+
+@torch.no_grad()
+def test_image_tokens_take_the_projected_queries_in_order(tiny_model: RaBlip) -> None:
+    gen = tiny_model.generator
+    image = gen.config.image_token_id
+    ids = torch.tensor([[2054, image, image, 2003, image, 102]])
+    queries = torch.randn(1, 4, tiny_model.config.qformer.d_qformer)
+    embedded = gen.embed_prompt(ids, queries)
+    projected = gen.image_projection(queries)[0]
+    assert torch.allclose(embedded[0, [1, 2, 4]], projected[:3])
+    assert torch.allclose(embedded[0, 3], gen.token_embedding.weight[2003])
+
+
+@torch.no_grad()
+def test_cached_decode_steps_equal_the_full_recompute(tiny_model: RaBlip) -> None:
+    _, ids, mask = _inputs(tiny_model)
+    queries = torch.randn(2, 4, tiny_model.config.qformer.d_qformer)
+    encoder = tiny_model.encode_prompt(ids, mask, queries)
+    decoder_ids = torch.tensor([[101, 2054, 2003, 3376, 1012], [101, 7592, 2088, 999, 102]])
+    full = tiny_model.generator.decode_full(decoder_ids, mask, encoder.cross)  # [2, 5, vocab]
+    past = tiny_model.empty_past(2)
+    for position in range(decoder_ids.shape[1]):
+        step = tiny_model.decode_step(decoder_ids[:, position : position + 1], mask, encoder.cross, past)
+        assert torch.allclose(step.logits, full[:, position], atol=1e-5)
+        past = step.present
+
+
+@torch.no_grad()
+def test_greedy_equals_beam_search_with_one_beam_and_batching_does_not_change_it(tiny_model: RaBlip) -> None:
+    _, ids, mask = _inputs(tiny_model)
+    queries = torch.randn(2, 4, tiny_model.config.qformer.d_qformer)
+    encoder = tiny_model.encode_prompt(ids, mask, queries)
+    gen = tiny_model.config.generator
+    config = GenerationConfig(max_new_tokens=12, eos_token_id=gen.eos_id, decoder_start_token_id=gen.decoder_start_id)
+    batched = greedy_search(tiny_model.step_function(encoder, mask, 2), tiny_model.empty_past(2), config)
+    assert len(set(batched.sequences[0])) > 1
+    for row in range(2):
+        single = tiny_model.encode_prompt(ids[row : row + 1], mask[row : row + 1], queries[row : row + 1])
+        step = tiny_model.step_function(single, mask[row : row + 1], 1)
+        beam = beam_search(step, tiny_model.empty_past(1), config)
+        assert beam.ids == batched.sequences[row]
+
+
+def test_training_forward_learns_a_target(tiny_model: RaBlip) -> None:
+    _, ids, mask = _inputs(tiny_model)
+    queries = torch.randn(2, 4, tiny_model.config.qformer.d_qformer)
+    targets = torch.tensor([[3160, 1024, 2054, 102], [2748, 102, 0, 0]])
+    tiny_model.train()
+    optimizer = torch.optim.Adam(tiny_model.generator.parameters(), lr=2e-2)
+    first = tiny_model(ids, mask, queries, targets)
+    assert first.logits.shape == (2, 4, tiny_model.config.generator.vocab_size)
+    for _ in range(20):
+        optimizer.zero_grad()
+        loss = tiny_model(ids, mask, queries, targets).loss
+        loss.backward()
+        optimizer.step()
+    assert loss.item() < 0.5 * first.loss.item()
