@@ -16,10 +16,10 @@ interface BenchSection {
 }
 
 /** The sections, in the order they run and print. Add a section here. */
-const SECTIONS: readonly { readonly name: string; readonly file: string }[] = [
-  { name: 'model', file: './sections/model.ts' },
-  { name: 'serving', file: './sections/serving.ts' },
-  { name: 'lambdaSize', file: './sections/lambda-size.ts' },
+const SECTIONS: readonly { readonly name: string; readonly module: string }[] = [
+  { name: 'model', module: 'model' },
+  { name: 'serving', module: 'serving' },
+  { name: 'lambdaSize', module: 'lambda-size' },
 ];
 
 interface Args {
@@ -37,14 +37,16 @@ function parseArgs(argv: readonly string[]): Args {
     else throw new Error(`unknown argument ${arg} (use --json and --section NAME)`);
   }
   const unknown = only.filter((name) => !SECTIONS.some((s) => s.name === name));
-  if (unknown.length > 0) throw new Error(`unknown section ${unknown.join(', ')} (${SECTIONS.map((s) => s.name).join(', ')})`);
+  if (unknown.length > 0)
+    throw new Error(`unknown section ${unknown.join(', ')} (${SECTIONS.map((s) => s.name).join(', ')})`);
   return { isJson, only };
 }
 
-async function runSection(file: string): Promise<Record<string, unknown>> {
-  const path = fileURLToPath(new URL(file, import.meta.url));
-  if (!existsSync(path)) return { skipped: `bench/sections/${file.slice('./sections/'.length)} is not written yet` };
-  const section = (await import(file)) as BenchSection;
+async function runSection(module: string): Promise<Record<string, unknown>> {
+  if (!existsSync(fileURLToPath(new URL(`./sections/${module}.ts`, import.meta.url)))) {
+    return { skipped: `bench/sections/${module}.ts is not written yet` };
+  }
+  const section = (await import(`./sections/${module}.js`)) as BenchSection;
   const missing = await section.missingPrerequisite?.();
   if (missing !== undefined) return { skipped: missing };
   try {
@@ -70,12 +72,17 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const result: Record<string, unknown> = {
     generatedAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage1m: loadavg()[0] },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      loadAverage1m: loadavg()[0],
+    },
   };
-  for (const { name, file } of SECTIONS) {
+  for (const { name, module } of SECTIONS) {
     if (args.only.length > 0 && !args.only.includes(name)) continue;
     process.stderr.write(`bench: ${name}…\n`);
-    result[name] = await runSection(file);
+    result[name] = await runSection(module);
   }
   if (args.isJson) process.stdout.write(`${JSON.stringify(result)}\n`);
   else printSummary(result);

@@ -52,8 +52,9 @@ export function createContainerApp(state: ContainerState, onError: InvocationErr
     await next();
     if (!c.res.ok) c.res = await toModelErrorResponse(c.res, c.req.param('name') ?? '');
   });
-  app.post('/invocations', limit, (c) => handleInvocation(c, state, onError));
-  app.post('/endpoints/:name/invocations', limit, (c) => handleInvocation(c, state, onError));
+  // The whole handler counts as in flight, body reading included, so that draining waits for it.
+  app.post('/invocations', limit, (c) => state.track(() => handleInvocation(c, state, onError)));
+  app.post('/endpoints/:name/invocations', limit, (c) => state.track(() => handleInvocation(c, state, onError)));
   app.notFound((c) => errorResponse(c, new AppError('not_found', `no route ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {
     onError(error);
@@ -89,7 +90,7 @@ async function handleInvocation(
     return c.json({ error: { code: 'invalid_input', message, issues } }, 400);
   }
   try {
-    return c.json((await state.track(() => runInvocation(model.client, parsed.data))) as object, 200);
+    return c.json((await runInvocation(model.client, parsed.data)) as object, 200);
   } catch (error) {
     onError(error);
     return errorResponse(c, error);

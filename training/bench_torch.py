@@ -31,6 +31,7 @@ from training.ra_blip import (
     ImageReference,
     PromptSpecialIds,
     RaBlip,
+    Reference,
     TextReference,
     build_prompt,
     build_qformer_instruction,
@@ -114,8 +115,8 @@ class Bench:
         batch = pad_token_ids([self._ids(text) for text in instructions], pad_id=0)
         query = self.model.qformer(self.image_embeds, batch.input_ids, batch.attention_mask).query
         image_queries = query.reshape(1, -1, query.shape[-1])  # slots in order: [1, 2 * n_query, d_qformer]
-        references = [ImageReference(CAPTIONS[0]), TextReference(TEXTS[0]), ImageReference(CAPTIONS[1])]
-        references += [TextReference(TEXTS[1]), TextReference(TEXTS[2])]
+        references: list[Reference] = [ImageReference(CAPTIONS[0]), TextReference(TEXTS[0])]
+        references += [ImageReference(CAPTIONS[1]), TextReference(TEXTS[1]), TextReference(TEXTS[2])]
         prompt = build_prompt(self.tokenizer, cfg.prompt, self.special, QUESTION, False, references)
         ids = torch.tensor([prompt.input_ids])
         mask = torch.ones_like(ids)

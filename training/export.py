@@ -11,8 +11,8 @@ compared with PyTorch at past lengths 0, 1 and many. Prints one JSON summary lin
 from __future__ import annotations
 
 import argparse
-import json
 import dataclasses
+import json
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -68,7 +68,7 @@ def export_bundle(
     exports = build_graph_exports(model)
     paths = [out_dir / graph.spec.file for graph in exports]
     with WeightsFile(out_dir / WEIGHTS_FILE) as weights:
-        for graph, path in zip(exports, paths):
+        for graph, path in zip(exports, paths, strict=True):
             onnx_model = export_graph(graph.module, graph.example_inputs, graph.spec)
             weights.externalize(onnx_model)
             save_graph(onnx_model, path)
@@ -164,7 +164,7 @@ def check_decoder(model: RaBlip, out_dir: Path, spec: GraphSpec, past_lengths: S
         past = [torch.randn(batch, gen.n_heads, length, gen.d_head, generator=generator) for _ in cross]
         feeds: dict[str, np.ndarray] = {"input_ids": ids.numpy(), "encoder_attention_mask": mask.numpy()}
         names = kv_names("cross", gen.n_decoder_layers) + kv_names("past", gen.n_decoder_layers)
-        feeds.update({name: tensor.numpy() for name, tensor in zip(names, cross + past)})
+        feeds.update({name: tensor.numpy() for name, tensor in zip(names, cross + past, strict=True)})
         logits = session.run(["logits"], feeds)[0]
         step = model.decode_step(ids, mask, _pairs(cross), _pairs(past))
         diff = float(np.abs(logits - step.logits.numpy()).max())

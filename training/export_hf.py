@@ -152,6 +152,11 @@ class GraphTrace:
     module: nn.Module
     example_inputs: tuple[torch.Tensor, ...]
 
+    def __post_init__(self) -> None:
+        # A fresh wrapper is in training mode, and torch.onnx.export restores that mode on the wrapped HF modules
+        # after exporting: dropout would then be live in every later torch call.
+        self.module.eval()
+
 
 def _graph_traces(
     model: InstructBlipForConditionalGeneration, config: InstructBlipConfig, dims: BundleDims, image_size: int

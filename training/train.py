@@ -49,10 +49,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--bundle", type=Path, required=True)
     parser.add_argument("--ablation-bundle", type=Path)
     parser.add_argument("--quantize", choices=["int8"])
+    parser.add_argument("--threads", type=int, help="override the recipe's thread count (1 on a shared machine)")
     args = parser.parse_args(argv)
 
     recipe = load_recipe(args.recipe)
-    torch.set_num_threads(recipe.threads)
+    torch.set_num_threads(args.threads or recipe.threads)
     seed_everything(recipe.seed)
     started = time.monotonic()
     kb = load_knowledge_base(args.kb)
@@ -73,7 +74,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     run_stage3(model, tokenizer, kb, recipe.stage3, log, recipe.seed + 2)
     train_minutes = round((time.monotonic() - started) / 60, 2)
     save_checkpoint(args.work / "model.pt", model, {"train_minutes": train_minutes})
-    summaries = {"main": dataclasses.asdict(export_bundle(model, args.bundle, {"train_minutes": train_minutes}, args.quantize))}
+    metrics = {"train_minutes": train_minutes}
+    summaries = {"main": dataclasses.asdict(export_bundle(model, args.bundle, metrics, args.quantize))}
+    if args.quantize:  # the fp32 twin, to check that quantisation costs at most a point of accuracy
+        summaries["main_fp32"] = dataclasses.asdict(export_bundle(model, args.work / "bundle-fp32", metrics, None))
     if ablation is not None and recipe.ablation_stage3 is not None and args.ablation_bundle is not None:
         run_stage3(ablation, tokenizer, kb, recipe.ablation_stage3, log, recipe.seed + 3, stage="no_askg")
         save_checkpoint(args.work / "no-askg.pt", ablation, {})

@@ -11,13 +11,10 @@ import { deflateRawSync } from 'node:zlib';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { REPO_ROOT, SOURCE_PATHS } from '../../cdk/lib/rablip-stack.js';
-import { ServiceFunction } from '../../cdk/lib/service-function.js';
+import { NATIVE_MODULES, ServiceFunction } from '../../cdk/lib/service-function.js';
 
 /** The API function's zipped-size budget, in bytes (3 MB). */
 export const API_ZIP_LIMIT_BYTES = 3_000_000;
-
-/** Modules that must never be referenced from a function bundle (native code, or the model runtime). */
-const FORBIDDEN_IMPORTS = ['onnxruntime-node', 'sharp', 'better-sqlite3', 'usearch'];
 
 /** Zip layout per file: local header (30 B) + central directory entry (46 B) + the name twice; 22 B at the end. */
 const ZIP_LOCAL_HEADER = 30;
@@ -29,8 +26,8 @@ export interface FunctionSize {
   readonly zippedBytes: number;
   readonly unzippedBytes: number;
   readonly files: number;
-  /** Forbidden modules the bundle still imports (expected empty). */
-  readonly forbiddenImports: string[];
+  /** Native modules the bundle still imports (expected empty: they are replaced by a stub). */
+  readonly nativeImports: string[];
 }
 
 function listFiles(dir: string): string[] {
@@ -45,7 +42,7 @@ export function measureAssetDirectory(dir: string): FunctionSize {
   let zippedBytes = ZIP_END_RECORD;
   let unzippedBytes = 0;
   const files = listFiles(dir);
-  const forbidden = new Set<string>();
+  const found = new Set<string>();
   for (const file of files) {
     const bytes = readFileSync(file);
     const nameBytes = Buffer.byteLength(relative(dir, file));
@@ -53,11 +50,11 @@ export function measureAssetDirectory(dir: string): FunctionSize {
     zippedBytes += ZIP_LOCAL_HEADER + ZIP_CENTRAL_ENTRY + 2 * nameBytes + stored;
     unzippedBytes += statSync(file).size;
     const text = bytes.toString('utf8');
-    for (const name of FORBIDDEN_IMPORTS) {
-      if (new RegExp(`(from|require\\(|import\\()\\s*["']${name}["']`).test(text)) forbidden.add(name);
+    for (const name of NATIVE_MODULES) {
+      if (new RegExp(`(from|require\\(|import\\()\\s*["']${name}["']`).test(text)) found.add(name);
     }
   }
-  return { zippedBytes, unzippedBytes, files: files.length, forbiddenImports: [...forbidden] };
+  return { zippedBytes, unzippedBytes, files: files.length, nativeImports: [...found] };
 }
 
 /** Bundles one entry through `ServiceFunction` and returns the staged asset directory. */
@@ -88,10 +85,10 @@ export async function run(): Promise<Record<string, unknown>> {
       apiUnzippedBytes: api.unzippedBytes,
       apiZipLimitBytes: API_ZIP_LIMIT_BYTES,
       apiWithinLimit: api.zippedBytes <= API_ZIP_LIMIT_BYTES,
-      apiForbiddenImports: api.forbiddenImports,
+      apiNativeImports: api.nativeImports,
       ingestZippedBytes: ingest.zippedBytes,
       ingestUnzippedBytes: ingest.unzippedBytes,
-      ingestForbiddenImports: ingest.forbiddenImports,
+      ingestNativeImports: ingest.nativeImports,
       modelLayer: 'none: questions are embedded on the SageMaker endpoint, not in the function',
     };
   } finally {

@@ -20,6 +20,7 @@ export function arnFindingToken(resource: Construct): string {
  */
 export function acknowledgeOnGrantee(grantee: iam.IGrantable, ruleId: string, reason: string): void {
   const principal = grantee.grantPrincipal;
-  if (!Construct.isConstruct(principal)) throw new Error(`cannot acknowledge ${ruleId}: the grantee's principal is not a construct`);
+  if (!Construct.isConstruct(principal))
+    throw new Error(`cannot acknowledge ${ruleId}: the grantee's principal is not a construct`);
   Validations.of(principal).acknowledge({ id: ruleId, reason });
 }

@@ -15,8 +15,11 @@ export type EndpointMode = (typeof ENDPOINT_MODES)[number];
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const deployContextSchema = z.object({
-  /** CloudFormation stack name. @default RaBlip */
-  stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/).default('RaBlip'),
+  /** CloudFormation stack name, at most 40 characters: the endpoint is named after it (SageMaker allows 63). @default RaBlip */
+  stackName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,39}$/)
+    .default('RaBlip'),
   /**
    * `serverless`: SageMaker Serverless Inference (CPU, billed per ms, scales to zero; the demo bundle's mode).
    * `realtime`: GPU instances behind target-tracking autoscaling (never below `minInstanceCount`).
@@ -25,7 +28,10 @@ const deployContextSchema = z.object({
    */
   endpointMode: z.enum(ENDPOINT_MODES).default('serverless'),
   /** Instance type of the GPU modes. @default ml.g5.xlarge */
-  instanceType: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/).default('ml.g5.xlarge'),
+  instanceType: z
+    .string()
+    .regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/)
+    .default('ml.g5.xlarge'),
   /**
    * Floor of the GPU modes' autoscaling: instances (`realtime`, at least 1) or model copies (`scale-to-zero`).
    * @default 1 for realtime, 0 for scale-to-zero

@@ -38,7 +38,10 @@ export function endpointVariant(
       return {
         variantName: VARIANT_NAME,
         modelName,
-        serverlessConfig: { memorySizeInMb: sizing.serverlessMemoryMb, maxConcurrency: sizing.serverlessMaxConcurrency },
+        serverlessConfig: {
+          memorySizeInMb: sizing.serverlessMemoryMb,
+          maxConcurrency: sizing.serverlessMaxConcurrency,
+        },
       };
     case 'realtime':
       return {

@@ -1,5 +1,5 @@
 /**
- * `IngestPipeline`: knowledge bucket -> S3 event notifications -> SQS queue (dead-letter queue after
+ * `IngestPipeline`: knowledge bucket (`<tenant>/<path>` keys) -> S3 event notifications -> SQS queue (dead-letter queue after
  * `maxReceiveCount` receives) -> ingest Lambda with partial-batch responses. S3 delivers events at least once and
  * unordered; the ingest pipeline is idempotent (the job id hashes tenant, source and bytes), so redelivery is harmless.
  * @module
@@ -44,7 +44,8 @@ function acknowledgeNotificationsHandler(scope: Construct): void {
   if (!handler) throw new Error('the CDK bucket-notifications handler was not found: did aws-cdk-lib rename it?');
   Validations.of(handler).acknowledge({
     id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    reason: 'CDK-owned custom resource that configures the bucket notification at deploy time; its role is fixed by aws-cdk-lib and only writes its own logs.',
+    reason:
+      'CDK-owned custom resource that configures the bucket notification at deploy time; its role is fixed by aws-cdk-lib and only writes its own logs.',
   });
 }
 
@@ -76,7 +77,10 @@ export class IngestPipeline extends Construct {
       visibilityTimeout: Duration.seconds(timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
     });
-    this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.queue));
+    // Created objects are ingested; removed ones (deletes and delete markers) have their items forgotten.
+    for (const event of [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED]) {
+      this.bucket.addEventNotification(event, new s3n.SqsDestination(this.queue));
+    }
     acknowledgeNotificationsHandler(this);
 
     this.handler = new ServiceFunction(this, 'Handler', {

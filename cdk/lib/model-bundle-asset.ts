@@ -93,13 +93,15 @@ export class ModelBundleAsset extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject'],
-        resources: [Stack.of(this).formatArn({
-          service: 's3',
-          region: '',
-          account: '',
-          resource: this.asset.s3BucketName,
-          resourceName: this.asset.s3ObjectKey,
-        })],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 's3',
+            region: '',
+            account: '',
+            resource: this.asset.s3BucketName,
+            resourceName: this.asset.s3ObjectKey,
+          }),
+        ],
       }),
     );
   }

@@ -73,8 +73,10 @@ export class ModelEndpoint extends Construct {
         },
       },
     });
-    // CreateModel and CreateEndpoint use the role at once: its policy must exist first.
-    model.node.addDependency(this.role);
+    // CreateModel and CreateEndpoint use the role at once: its policy must exist first (the role itself is already
+    // a dependency through the ARN).
+    const rolePolicy = this.role.node.findChild('DefaultPolicy');
+    model.node.addDependency(rolePolicy);
 
     const config = new sagemaker.CfnEndpointConfig(this, 'Config', {
       productionVariants: [endpointVariant(props.mode, props.sizing, model.attrModelName)],
@@ -85,7 +87,7 @@ export class ModelEndpoint extends Construct {
       endpointName: this.endpointName,
       endpointConfigName: config.attrEndpointConfigName,
     });
-    this.endpoint.node.addDependency(this.role);
+    this.endpoint.node.addDependency(rolePolicy);
 
     if (props.mode === 'scale-to-zero') {
       this.inferenceComponent = new sagemaker.CfnInferenceComponent(this, 'InferenceComponent', {
@@ -115,10 +117,16 @@ export class ModelEndpoint extends Construct {
   }
 
   private grantEndpointLogs(stack: Stack): void {
-    const logGroup = this.mode === 'scale-to-zero'
-      ? `/aws/sagemaker/InferenceComponents/${this.inferenceComponentName}`
-      : `/aws/sagemaker/Endpoints/${this.endpointName}`;
-    const logGroupArn = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroup, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const logGroup =
+      this.mode === 'scale-to-zero'
+        ? `/aws/sagemaker/InferenceComponents/${this.inferenceComponentName}`
+        : `/aws/sagemaker/Endpoints/${this.endpointName}`;
+    const logGroupArn = stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: logGroup,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     this.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
@@ -135,7 +143,8 @@ export class ModelEndpoint extends Construct {
     );
     Validations.of(this.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:${logGroup}:*]`,
-      reason: 'SageMaker names the log streams of its instances at run time; the grant is limited to the one log group of this endpoint.',
+      reason:
+        'SageMaker names the log streams of its instances at run time; the grant is limited to the one log group of this endpoint.',
     });
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -148,7 +157,9 @@ export class ModelEndpoint extends Construct {
   grantInvoke(grantee: iam.IGrantable): void {
     const resources = [this.endpoint.ref];
     if (this.inferenceComponent) resources.push(this.inferenceComponent.attrInferenceComponentArn);
-    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sagemaker:InvokeEndpoint'], resources }));
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['sagemaker:InvokeEndpoint'], resources }),
+    );
   }
 
   /** The environment a model client needs: the endpoint name, and the inference component name when there is one. */
@@ -164,6 +175,12 @@ export class ModelEndpoint extends Construct {
     const dimensionsMap: Record<string, string> = this.inferenceComponent
       ? { InferenceComponentName: this.inferenceComponentName }
       : { EndpointName: this.endpointName, VariantName: VARIANT_NAME };
-    return new cloudwatch.Metric({ namespace: 'AWS/SageMaker', metricName, dimensionsMap, period: Duration.minutes(5), ...props });
+    return new cloudwatch.Metric({
+      namespace: 'AWS/SageMaker',
+      metricName,
+      dimensionsMap,
+      period: Duration.minutes(5),
+      ...props,
+    });
   }
 }

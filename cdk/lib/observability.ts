@@ -62,14 +62,22 @@ export class Observability extends Construct {
       api5xx: this.alarm('Api5xx', api5xx, 5, 'The API answered 5 or more 5xx in 5 minutes'),
       apiLatencyP99: this.alarm('ApiLatencyP99', apiP99, latencyMs, `API p99 latency is at least ${latencyMs} ms`, 3),
       endpointErrors: this.alarm('EndpointErrors', endpointErrors, 1, 'The model endpoint returned 5xx errors'),
-      deadLetters: this.alarm('DeadLetters', deadLetters, 1, 'Knowledge documents failed ingestion and reached the DLQ'),
+      deadLetters: this.alarm(
+        'DeadLetters',
+        deadLetters,
+        1,
+        'Knowledge documents failed ingestion and reached the DLQ',
+      ),
     };
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(6),
       widgets: [
         [
-          new cloudwatch.GraphWidget({ title: 'API requests and 5xx', left: [props.api.httpApi.metricCount({ period: FIVE_MINUTES }), api5xx] }),
+          new cloudwatch.GraphWidget({
+            title: 'API requests and 5xx',
+            left: [props.api.httpApi.metricCount({ period: FIVE_MINUTES }), api5xx],
+          }),
           new cloudwatch.GraphWidget({ title: 'API latency p99 (ms)', left: [apiP99] }),
         ],
         [
@@ -88,7 +96,13 @@ export class Observability extends Construct {
     });
   }
 
-  private alarm(id: string, metric: cloudwatch.IMetric, threshold: number, description: string, periods = 1): cloudwatch.Alarm {
+  private alarm(
+    id: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    description: string,
+    periods = 1,
+  ): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, id, {
       metric,
       threshold,

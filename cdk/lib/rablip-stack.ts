@@ -23,8 +23,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Where the function entries and the container live, relative to the repository root. */
 export const SOURCE_PATHS = {
-  apiEntry: 'build/h6scratch/api.ts',
-  ingestEntry: 'build/h6scratch/ingest.ts',
+  apiEntry: 'functions/api/lambda.ts',
+  ingestEntry: 'functions/ingest/handler.ts',
   containerDockerfile: 'model-container/Dockerfile',
 } as const;
 

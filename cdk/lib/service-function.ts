@@ -4,6 +4,7 @@
  * Everything else a function may touch is granted by the construct that owns the resource (`grant…` methods).
  * @module
  */
+import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -11,11 +12,18 @@ import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
+/** The modules with native code that no function carries (the model runs on the SageMaker endpoint). */
+export const NATIVE_MODULES = ['onnxruntime-node', 'sharp', 'better-sqlite3', 'usearch'] as const;
+
+/** What replaces each native module in a bundle: a module that throws if a misconfigured function loads it. */
+const NATIVE_MODULE_STUB = fileURLToPath(new URL('../lambda-stubs/native-module.cjs', import.meta.url));
+
 /**
  * esbuild settings shared by every function (and by `bench/sections/lambda-size.ts`, which bundles the same way).
- * ESM output, because the entries use top-level await and `import.meta`; the banner gives CommonJS dependencies that
- * call `require` a working one. The AWS SDK is bundled rather than taken from the runtime, so the deployed client
- * version is the tested one.
+ * ESM output, like the sources (`"type": "module"`); the banner gives CommonJS dependencies that call `require` a
+ * working one. The AWS SDK is bundled rather than taken from the runtime, so the deployed client version is the
+ * tested one. Native modules are aliased to a stub, not marked external: an external ESM import is hoisted to the top
+ * of the bundle and would fail at cold start even though only the embedded (local) backends use them.
  */
 export const SERVICE_FUNCTION_BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
@@ -25,8 +33,12 @@ export const SERVICE_FUNCTION_BUNDLING: BundlingOptions = {
   sourceMap: false,
   mainFields: ['module', 'main'],
   bundleAwsSDK: true,
-  // Native modules never enter a function: the model runs on the SageMaker endpoint (see docs/deploy.md).
-  externalModules: ['onnxruntime-node', 'sharp', 'better-sqlite3', 'usearch'],
+  externalModules: [],
+  esbuildArgs: {
+    ...Object.fromEntries(NATIVE_MODULES.map((name) => [`--alias:${name}`, NATIVE_MODULE_STUB])),
+    // The stub has no exports by design (it throws when loaded); TypeScript already checks the real imports.
+    '--log-override:import-is-undefined': 'silent',
+  },
   banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
 };
 

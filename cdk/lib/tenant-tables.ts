@@ -7,7 +7,11 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { DYNAMODB_TABLE_KEYS, type DynamoDbKeyAttribute, type DynamoDbTableKeys } from '../../src/adapters/dynamodb-table-keys.js';
+import {
+  DYNAMODB_TABLE_KEYS,
+  type DynamoDbKeyAttribute,
+  type DynamoDbTableKeys,
+} from '../../src/adapters/dynamodb-table-keys.js';
 
 function attribute(key: DynamoDbKeyAttribute): dynamodb.Attribute {
   return { name: key.name, type: key.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER };

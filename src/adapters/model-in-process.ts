@@ -1,8 +1,10 @@
 /**
  * ModelClient over a `ModelRuntime` in this process (onnxruntime-node). Concurrent `generate` calls are micro-batched
- * so that they share decoder calls; embeddings run as they come.
+ * so that they share decoder calls; embeddings run as they come. Errors of ONNX Runtime itself become
+ * `model_unavailable`; the runtime's own errors (bad image, bad input) pass through.
  * @module
  */
+import { AppError } from '../core/errors.js';
 import { MicroBatcher, ModelRuntime } from '../core/model/index.js';
 import type { MicroBatcherOptions, ModelRuntimeOptions } from '../core/model/index.js';
 import type {
@@ -40,20 +42,26 @@ class RuntimeModelClient implements InProcessModelClient {
   }
 
   embedText(texts: readonly string[]): Promise<Float32Array[]> {
-    return this.runtime.embedText(texts);
+    return this.runtime.embedText(texts).catch(translate);
   }
 
   embedKnowledge(items: readonly KnowledgeInput[]): Promise<EmbeddedKnowledge[]> {
-    return this.runtime.embedKnowledge(items);
+    return this.runtime.embedKnowledge(items).catch(translate);
   }
 
   generate(request: GenerateRequest): Promise<GenerateResult> {
-    return this.batcher.submit(request);
+    return this.batcher.submit(request).catch(translate);
   }
 
   close(): Promise<void> {
     return this.runtime.release();
   }
+}
+
+function translate(error: unknown): never {
+  if (error instanceof AppError) throw error;
+  const message = error instanceof Error ? error.message : String(error);
+  throw new AppError('model_unavailable', `model run failed: ${message}`, { cause: error });
 }
 
 /** Wraps an already loaded runtime. */

@@ -17,6 +17,8 @@ import {
 
 export interface SageMakerModelClientOptions extends WireModelClientOptions {
   readonly endpointName: string;
+  /** The inference component to invoke, on an endpoint that hosts components (e.g. one that scales to zero). */
+  readonly inferenceComponentName?: string;
   /** AWS region; the SDK's default chain (`AWS_REGION`, set on Lambda) when absent. */
   readonly region?: string;
   /** Endpoint override, e.g. `http://127.0.0.1:8080` for the container run locally. @default the AWS endpoint */
@@ -51,11 +53,13 @@ const UNAVAILABLE_ERRORS = new Set([
 class SageMakerInvocationTransport implements InvocationTransport {
   private readonly client: SageMakerRuntimeClient;
   private readonly endpointName: string;
+  private readonly inferenceComponentName: string | undefined;
   private readonly timeoutMs: number;
   private readonly retryAfterS: number;
 
   constructor(options: SageMakerModelClientOptions) {
     this.endpointName = options.endpointName;
+    this.inferenceComponentName = options.inferenceComponentName;
     this.timeoutMs = options.timeoutMs ?? 25_000;
     this.retryAfterS = options.retryAfterS ?? DEFAULT_RETRY_AFTER_S;
     this.client = new SageMakerRuntimeClient({
@@ -75,6 +79,7 @@ class SageMakerInvocationTransport implements InvocationTransport {
       const output = await this.client.send(
         new InvokeEndpointCommand({
           EndpointName: this.endpointName,
+          ...(this.inferenceComponentName ? { InferenceComponentName: this.inferenceComponentName } : {}),
           Body: new TextEncoder().encode(body),
           ContentType: 'application/json',
           Accept: 'application/json',

@@ -7,7 +7,9 @@
 import { z } from 'zod';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const TENANT = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, _ and -');
+/** Tenant names: they are index namespaces and blob-key segments. */
+export const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const TENANT = z.string().regex(TENANT_PATTERN, 'lowercase letters, digits, _ and -');
 
 /** The environment variables, flat, as they are set. */
 const EnvironmentSchema = z.strictObject({

@@ -22,18 +22,25 @@ export const CFN_LINT = join(REPO_ROOT, '.venv', 'bin', 'cfn-lint');
 /** Lints templates in one cfn-lint run and returns every match. Rejects if cfn-lint is missing or crashes. */
 export function lintTemplates(templatePaths: readonly string[]): Promise<CfnLintMatch[]> {
   if (!existsSync(CFN_LINT)) {
-    return Promise.reject(new Error(`${CFN_LINT} not found: run scripts/python-env.sh (installs training/requirements.txt)`));
+    return Promise.reject(
+      new Error(`${CFN_LINT} not found: run scripts/python-env.sh (installs training/requirements.txt)`),
+    );
   }
   return new Promise((resolve, reject) => {
-    execFile(CFN_LINT, ['--format', 'json', '--', ...templatePaths], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      // The exit status is a bit mask (2 errors, 4 warnings, 8 informational); 1 means cfn-lint itself failed.
-      const status = error && typeof error.code === 'number' ? error.code : 0;
-      if ((error && typeof error.code !== 'number') || status === 1 || status > 14) {
-        reject(new Error(`cfn-lint failed (status ${String(error?.code)}): ${stderr}`));
-        return;
-      }
-      resolve(JSON.parse(stdout || '[]') as CfnLintMatch[]);
-    });
+    execFile(
+      CFN_LINT,
+      ['--format', 'json', '--', ...templatePaths],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        // The exit status is a bit mask (2 errors, 4 warnings, 8 informational); 1 means cfn-lint itself failed.
+        const status = error && typeof error.code === 'number' ? error.code : 0;
+        if ((error && typeof error.code !== 'number') || status === 1 || status > 14) {
+          reject(new Error(`cfn-lint failed (status ${String(error?.code)}): ${stderr}`));
+          return;
+        }
+        resolve(JSON.parse(stdout || '[]') as CfnLintMatch[]);
+      },
+    );
   });
 }
 

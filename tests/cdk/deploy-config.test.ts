@@ -28,7 +28,12 @@ describe('parseDeployConfig', () => {
   });
 
   it('coerces the strings that `cdk -c key=value` passes', () => {
-    const config = parseDeployConfig({ endpointMode: 'realtime', minInstanceCount: '2', maxInstanceCount: '4', serverlessMemoryMb: '6144' });
+    const config = parseDeployConfig({
+      endpointMode: 'realtime',
+      minInstanceCount: '2',
+      maxInstanceCount: '4',
+      serverlessMemoryMb: '6144',
+    });
     expect(config).toMatchObject({ minInstanceCount: 2, maxInstanceCount: 4, serverlessMemoryMb: 6144 });
   });
 

@@ -26,11 +26,16 @@ beforeAll(() => {
     alarmEmail: 'ops@example.com',
   });
   scaleToZero = synthStack({ ...SKIP_BUNDLING, endpointMode: 'scale-to-zero' });
-  serverless = synthStack({ ...SKIP_BUNDLING, serverlessMemoryMb: '6144', serverlessMaxConcurrency: '10', stackName: 'RaBlipDemo' });
+  serverless = synthStack({
+    ...SKIP_BUNDLING,
+    serverlessMemoryMb: '6144',
+    serverlessMaxConcurrency: '10',
+    stackName: 'RaBlipDemo',
+  });
 });
 
 describe('realtime mode', () => {
-  it('hosts the model on the context\'s GPU instance type, starting at the minimum count', () => {
+  it("hosts the model on the context's GPU instance type, starting at the minimum count", () => {
     realtime.template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
       ProductionVariants: [
         Match.objectLike({
@@ -68,14 +73,19 @@ describe('realtime mode', () => {
     realtime.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
     });
-    realtime.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    realtime.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
   });
 });
 
 describe('scale-to-zero mode', () => {
   it('puts the model on an inference component of a managed-scaling endpoint that may reach zero instances', () => {
     const variant = scaleToZero.template.findResources('AWS::SageMaker::EndpointConfig');
-    const config = Object.values(variant)[0] as { Properties: { ProductionVariants: Record<string, unknown>[]; ExecutionRoleArn?: unknown } };
+    const config = Object.values(variant)[0] as {
+      Properties: { ProductionVariants: Record<string, unknown>[]; ExecutionRoleArn?: unknown };
+    };
     expect(config.Properties.ExecutionRoleArn).toBeDefined();
     expect(config.Properties.ProductionVariants[0]).toMatchObject({
       InstanceType: 'ml.g5.xlarge',
@@ -137,7 +147,7 @@ describe('scale-to-zero mode', () => {
     });
   });
 
-  it('alarms on the component\'s errors', () => {
+  it("alarms on the component's errors", () => {
     scaleToZero.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Invocation5XXErrors',
       Dimensions: [{ Name: 'InferenceComponentName', Value: 'rablip-model-ic' }],

@@ -27,7 +27,12 @@ export function writeFixtureBundle(): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'manifest.json'),
-    JSON.stringify({ format: 'ra-blip-bundle', formatVersion: 1, model: { name: 'fixture', version: '1' }, dims: { dEmbed: 256 } }),
+    JSON.stringify({
+      format: 'ra-blip-bundle',
+      formatVersion: 1,
+      model: { name: 'fixture', version: '1' },
+      dims: { dEmbed: 256 },
+    }),
   );
   return dir;
 }

@@ -35,7 +35,10 @@ export function logicalIdOf(stack: Stack, construct: IConstruct): string {
 /** Every statement of every `AWS::IAM::Policy` and of every role's inline policies, with its owner's logical id. */
 export function policyStatements(template: Template): { policyId: string; statement: Statement }[] {
   const fromPolicies = Object.entries(resourcesOfType(template, 'AWS::IAM::Policy')).flatMap(([policyId, policy]) =>
-    (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.map((statement) => ({ policyId, statement })),
+    (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.map((statement) => ({
+      policyId,
+      statement,
+    })),
   );
   const fromRoles = Object.entries(resourcesOfType(template, 'AWS::IAM::Role')).flatMap(([roleId, role]) =>
     ((role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((policy) =>

@@ -116,7 +116,9 @@ describe('ra-blip encoders match PyTorch', () => {
   it('embed_knowledge: caption-instructed queries and the fused embedding', async () => {
     const k = fixture.embed_knowledge;
     const captions = packTokenBatch(
-      k.captions.map((c) => runtime.bundle.tokenizers.qformer.encode(c, { maxLength: 64 })),
+      k.captions.map((c) =>
+        runtime.bundle.tokenizers.qformer.encode(c, { maxLength: runtime.manifest.text.qformer.maxLength }),
+      ),
       runtime.manifest.text.generator.padId,
     );
     const queries = await runtime.graphs.runQformer(imageEmbeds, captions);

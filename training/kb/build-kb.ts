@@ -31,7 +31,8 @@ export interface KbBuildSummary {
   readonly elapsedMs: number;
 }
 
-function log(message: string): void {
+/** Writes one progress line to stderr (the CLI's logger). */
+function logToStderr(message: string): void {
   process.stderr.write(`[kb] ${message}\n`);
 }
 
@@ -51,8 +52,14 @@ function removeUnreferencedFiles(outDir: string, records: KbRecords): number {
   return removed;
 }
 
-/** Builds the knowledge base into `options.out` (everything but the questions). */
-export async function buildKnowledgeBase(options: KbOptions): Promise<KbBuildSummary> {
+/**
+ * Builds the knowledge base into `options.out` (everything but the questions).
+ * @param log receives progress lines. @default silent
+ */
+export async function buildKnowledgeBase(
+  options: KbOptions,
+  log: (message: string) => void = () => undefined,
+): Promise<KbBuildSummary> {
   const started = Date.now();
   const outDir = resolve(options.out);
   mkdirSync(outDir, { recursive: true });
@@ -108,8 +115,8 @@ export async function buildKnowledgeBase(options: KbOptions): Promise<KbBuildSum
 
 async function main(argv: readonly string[]): Promise<void> {
   const options = parseKbOptions(argv);
-  await buildKnowledgeBase(options);
-  if (!options.skipQuestions) await buildQuestions({ kbDir: options.out, seed: options.seed, log });
+  await buildKnowledgeBase(options, logToStderr);
+  if (!options.skipQuestions) await buildQuestions({ kbDir: options.out, seed: options.seed, log: logToStderr });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

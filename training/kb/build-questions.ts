@@ -20,8 +20,11 @@ import { draftTextFactQuestions } from './questions-text-fact.js';
 import { draftUnanswerableQuestions } from './questions-unanswerable.js';
 import { draftYesNoQuestions } from './questions-yes-no.js';
 
-/** Fraction of dev/test instances kept per source, sizing test at about 2,000 questions on the full build. */
-export const evalKeepRate = { countries: 0.8, emoji: 0.35 } as const;
+/**
+ * Fraction of dev/test instances kept per source, sizing test at about 2,000 questions on the full build. Every
+ * unanswerable instance is kept, so abstention is measured on a few hundred questions.
+ */
+export const evalKeepRate = { countries: 0.8, emoji: 0.35, unanswerable: 1 } as const;
 
 /** Options of {@link buildQuestions}. */
 export interface BuildQuestionsOptions {
@@ -44,7 +47,8 @@ export interface QuestionStats {
 function isKeptForEval(ctx: QuestionContext, instance: QuestionInstance): boolean {
   if (instance.split === 'train') return true;
   const key = [instance.family, instance.variant, ...instance.entities].join('|');
-  return randomFor(ctx, 'eval-keep', key).next() < evalKeepRate[instance.source];
+  const rate = instance.type === 'unanswerable' ? evalKeepRate.unanswerable : evalKeepRate[instance.source];
+  return randomFor(ctx, 'eval-keep', key).next() < rate;
 }
 
 function countBy(records: readonly QuestionRecord[], keyOf: (r: QuestionRecord) => string): Record<string, number> {

@@ -82,6 +82,7 @@ const writers: readonly { facet: FactFacet; write: (c: CountryFacts) => string |
 export function writeCountryFacts(c: CountryFacts): TextDraft[] {
   const entity = `country/${c.cca3}`;
   // Sentences use the prose form of every country name ("the Philippines"); entity_name and title stay bare.
+  // A name ending in a full stop ("Washington D.C.") must not end its sentence with two.
   const prose: CountryFacts = {
     ...c,
     name: writeCountryInProse(c.name),
@@ -97,7 +98,7 @@ export function writeCountryFacts(c: CountryFacts): TextDraft[] {
         source: 'countries' as const,
         facet,
         title: c.name,
-        text: capitaliseSentence(text),
+        text: capitaliseSentence(text.replace(/\.\.$/, '.')),
       },
     ];
   });

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeCountryFacts, type CountryFacts } from './country-facts.js';
+import { writeCountryInProse } from './country-prose-name.js';
 import { drawGeoSilhouette, type GeoFeatureCollection } from './geo-silhouette.js';
 import {
   selectEntityKeys,
@@ -84,14 +85,14 @@ export function loadCountries(selection: EntitySelection): SourceDrafts {
     images.push({
       ...base,
       kind: 'flag',
-      caption: `Flag of ${facts.name}`,
+      caption: `Flag of ${writeCountryInProse(facts.name)}`,
       svg: readFileSync(join(pkg.dir, 'data', `${code}.svg`)),
       isColourMeasured: true,
     });
     const geo = JSON.parse(readFileSync(join(pkg.dir, 'data', `${code}.geo.json`), 'utf8')) as GeoFeatureCollection;
     const silhouette = drawGeoSilhouette(geo);
     if (silhouette !== undefined) {
-      const caption = `Map outline of ${facts.name}`;
+      const caption = `Map outline of ${writeCountryInProse(facts.name)}`;
       images.push({ ...base, kind: 'shape', caption, svg: Buffer.from(silhouette), isColourMeasured: true });
     }
     texts.push(...writeCountryFacts(facts));

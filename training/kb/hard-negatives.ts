@@ -9,6 +9,9 @@ import { findItemId, randomFor, type QuestionContext } from './question-context.
 /** Number of negatives each question carries. */
 export const negativesPerQuestion = 6;
 
+/** Keys of a ranking that {@link mapRole} looks at. */
+const maxMappedKeys = 40;
+
 /** Takes ids from the candidate lists in order, skipping gold, duplicates and missing ids, up to `limit`. */
 export function collectNegatives(
   gold: readonly string[],
@@ -57,7 +60,10 @@ function rankRelatedCountriesOnce(ctx: QuestionContext, entityKey: string): stri
     if (other?.facts.subregion !== undefined && other.facts.subregion === self?.facts.subregion) return 1;
     return other?.facts.region === self?.facts.region ? 2 : 3;
   };
-  return others.map((e) => e.entity).sort((x, y) => rank(x) - rank(y));
+  return sortByTier(
+    others.map((e) => e.entity),
+    rank,
+  );
 }
 
 /** Other countries whose flag colours are closest (L1 distance between colour-share vectors). */
@@ -98,10 +104,24 @@ function rankRelatedEmojiOnce(ctx: QuestionContext, entityKey: string): string[]
     if (other?.facts.subgroup === self?.facts.subgroup) return 0;
     return other?.facts.group === self?.facts.group ? 1 : 2;
   };
-  return others.map((e) => e.entity).sort((x, y) => rank(x) - rank(y));
+  return sortByTier(
+    others.map((e) => e.entity),
+    rank,
+  );
 }
 
-/** The item ids of `role` for each entity key (undefined where an entity has none). */
+/** The item ids of `role` for the first 40 entity keys (undefined where an entity has none). */
 export function mapRole(ctx: QuestionContext, keys: readonly string[], role: string): (string | undefined)[] {
-  return keys.map((key) => findItemId(ctx, key, role));
+  // Negatives need a handful of ids; mapping a ranking of 1,600 emoji in full for each question is wasted work.
+  return keys.slice(0, maxMappedKeys).map((key) => findItemId(ctx, key, role));
+}
+
+/** Orders keys by tier (bucketed, so linear), keeping the seeded shuffle order within each tier. */
+function sortByTier(keys: readonly string[], tierOf: (key: string) => number): string[] {
+  const buckets: string[][] = [];
+  for (const key of keys) {
+    const tier = tierOf(key);
+    (buckets[tier] ??= []).push(key);
+  }
+  return buckets.flatMap((bucket) => bucket ?? []);
 }

@@ -41,11 +41,29 @@ export interface QuestionContext {
   readonly ambiguousImages: ReadonlySet<string>;
 }
 
-/** The split of an entity: a seeded hash of its key, so it never depends on which other entities exist. */
+const splitMemo = new Map<string, Split>();
+
+/** The split of an entity: a seeded hash of its key, so it never depends on which other entities exist. Memoised. */
 export function assignSplit(seed: number, entityKey: string): Split {
-  const u = hashToUnit(`split:${seed}:${entityKey}`);
-  if (u < splitFractions.train) return 'train';
-  return u < splitFractions.train + splitFractions.dev ? 'dev' : 'test';
+  const memoKey = `split:${seed}:${entityKey}`;
+  const known = splitMemo.get(memoKey);
+  if (known) return known;
+  const u = hashToUnit(memoKey);
+  const split: Split =
+    u < splitFractions.train ? 'train' : u < splitFractions.train + splitFractions.dev ? 'dev' : 'test';
+  splitMemo.set(memoKey, split);
+  return split;
+}
+
+/** Entities grouped by split, each group in the input order. */
+export function groupBySplit(ctx: QuestionContext, entities: readonly EntityRecord[]): Map<Split, EntityRecord[]> {
+  const groups = new Map<Split, EntityRecord[]>([
+    ['train', []],
+    ['dev', []],
+    ['test', []],
+  ]);
+  for (const e of entities) groups.get(assignSplit(ctx.seed, e.entity))?.push(e);
+  return groups;
 }
 
 /** A seeded generator for one decision, e.g. `random(ctx, 'negatives', qkey)`. */

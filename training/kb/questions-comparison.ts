@@ -1,12 +1,12 @@
 /**
  * Two-source comparisons: each question names two entities of the same split and needs one item of each
- * ("Which is larger, Chile or Peru?" needs both area passages). Pairs: up to two neighbours plus two random
- * countries of the same split per country; one same-subgroup or random partner per emoji.
+ * ("Which is larger, Chile or Peru?" needs both area passages). Pairs per country, all within its split: up to two
+ * neighbours, one country of the same subregion and one at random; per emoji one same-subgroup or random partner.
  * @module
  */
 import { collectNegatives, mapRole, rankRelatedCountries } from './hard-negatives.js';
 import type { EntityRecord } from './kb-records.js';
-import { assignSplit, randomFor, type QuestionContext } from './question-context.js';
+import { assignSplit, groupBySplit, randomFor, type QuestionContext } from './question-context.js';
 import type { QuestionInstance } from './question-instance.js';
 import type { SeededRandom } from './seeded-random.js';
 
@@ -20,12 +20,15 @@ interface Pair {
 
 function pairCountries(ctx: QuestionContext, countries: readonly EntityRecord[]): Pair[] {
   const pairs = new Map<string, Pair>();
+  const bySplit = groupBySplit(ctx, countries);
   for (const e of countries) {
-    const split = assignSplit(ctx.seed, e.entity);
-    const sameSplit = countries.filter((o) => o.entity !== e.entity && assignSplit(ctx.seed, o.entity) === split);
+    const sameSplit = (bySplit.get(assignSplit(ctx.seed, e.entity)) ?? []).filter((o) => o.entity !== e.entity);
     const neighbours = sameSplit.filter((o) => (e.facts.borders ?? []).includes(o.entity)).slice(0, 2);
-    const random = randomFor(ctx, 'pair', e.entity).shuffle(sameSplit).slice(0, 2);
-    for (const o of [...neighbours, ...random]) {
+    const rng = randomFor(ctx, 'pair', e.entity);
+    // One partner from the same subregion keeps "same part of the world?" answers from being mostly "no".
+    const sameSubregion = sameSplit.filter((o) => o.facts.subregion === e.facts.subregion && !neighbours.includes(o));
+    const partners = [...neighbours, ...rng.shuffle(sameSubregion).slice(0, 1), ...rng.shuffle(sameSplit).slice(0, 1)];
+    for (const o of partners) {
       const [x, y] = e.entity < o.entity ? [e, o] : [o, e];
       pairs.set(`${x.entity}|${y.entity}`, { x, y });
     }
@@ -110,10 +113,10 @@ function draftCountryPair(ctx: QuestionContext, pair: Pair): QuestionInstance[] 
 }
 
 function draftEmojiPairs(ctx: QuestionContext, emoji: readonly EntityRecord[]): QuestionInstance[] {
+  const bySplit = groupBySplit(ctx, emoji);
   return emoji.flatMap((e) => {
     const rng = randomFor(ctx, 'emoji-pair', e.entity);
-    const split = assignSplit(ctx.seed, e.entity);
-    const sameSplit = emoji.filter((o) => o.entity !== e.entity && assignSplit(ctx.seed, o.entity) === split);
+    const sameSplit = (bySplit.get(assignSplit(ctx.seed, e.entity)) ?? []).filter((o) => o.entity !== e.entity);
     const sameSubgroup = sameSplit.filter((o) => o.facts.subgroup === e.facts.subgroup);
     const pool = rng.next() < 0.5 && sameSubgroup.length > 0 ? sameSubgroup : sameSplit;
     if (pool.length === 0) return [];

@@ -1,9 +1,11 @@
 /**
  * Questions only an image answers. Image-attribute questions name the entity and ask what its image shows (colours
- * measured from the pixels, attributes.jsonl). Image questions come with the image and ask who it is, or a fact of
+ * measured from the pixels, attributes.jsonl); an emoji whose label or tags name a colour is not asked about. Image questions come with the image and ask who it is, or a fact of
  * whoever it is (two hops: image item, then text item). Images with a look-alike are never shown.
  * @module
  */
+import { normaliseAnswer } from './answer-accuracy.js';
+import { colourNames } from './colour-names.js';
 import { joinEnglishList } from './english-list.js';
 import {
   collectNegatives,
@@ -30,6 +32,12 @@ function findDominantColour(shares: Readonly<Record<string, number>>): string | 
   const [first, second] = Object.entries(shares).sort((x, y) => y[1] - x[1]);
   if (!first || first[1] < dominance.minShare) return undefined;
   return !second || first[1] >= dominance.minRatio * second[1] ? first[0] : undefined;
+}
+
+/** Whether text names a colour: then a colour question would be answerable without the image ("red apple"). */
+function mentionsColour(text: string): boolean {
+  const words = normaliseAnswer(text).split(' ');
+  return words.some((w) => (colourNames as readonly string[]).includes(w) || w === 'gold' || w === 'golden');
 }
 
 function draftFlagAttributes(ctx: QuestionContext, e: EntityRecord): QuestionInstance[] {
@@ -102,7 +110,8 @@ function draftEmojiImageQuestions(ctx: QuestionContext, e: EntityRecord): Questi
   const base = { ...baseOf(ctx, e), variant: '', slots: { emoji: e.name } };
   const drafts: QuestionInstance[] = [];
   const dominant = findDominantColour(ctx.attributesById.get(emojiId)?.shares ?? {});
-  if (dominant) {
+  const categoryText = categoryId ? (ctx.knowledgeById.get(categoryId)?.text ?? '') : '';
+  if (dominant && !mentionsColour(`${e.name} ${categoryText}`)) {
     drafts.push({
       ...base,
       family: 'emoji_colour',

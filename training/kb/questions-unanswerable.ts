@@ -8,7 +8,7 @@
 import { inventCountryNames, inventEmojiNames } from './fictional-names.js';
 import { collectNegatives, mapRole, rankRelatedCountries } from './hard-negatives.js';
 import type { EntityRecord } from './kb-records.js';
-import { assignSplit, randomFor, type QuestionContext } from './question-context.js';
+import { assignSplit, groupBySplit, randomFor, type QuestionContext } from './question-context.js';
 import type { QuestionInstance } from './question-instance.js';
 
 /** How many fictional entities to invent per source. */
@@ -34,11 +34,12 @@ function abstain(base: Omit<QuestionInstance, 'type' | 'answers' | 'match' | 'go
 function draftFictionalCountries(ctx: QuestionContext, countries: readonly EntityRecord[]): QuestionInstance[] {
   const real = new Set(countries.flatMap((e) => [e.name, ...(e.facts.capitals ?? [])]).map((n) => n.toLowerCase()));
   const names = inventCountryNames(randomFor(ctx, 'fictional-countries'), real, fictionalCounts.countries);
+  const bySplit = groupBySplit(ctx, countries);
   return names.flatMap((name) => {
     const entity = `fictional/country/${name}`;
     const split = assignSplit(ctx.seed, entity);
     const rng = randomFor(ctx, 'fictional', entity);
-    const sameSplit = countries.filter((e) => assignSplit(ctx.seed, e.entity) === split);
+    const sameSplit = bySplit.get(split) ?? [];
     if (sameSplit.length === 0) return [];
     const partner = rng.pick(sameSplit);
     const decoys = rankRelatedCountries(ctx, partner.entity);

@@ -50,7 +50,7 @@ class MultiHeadAttention(nn.Module):
 
     def split_heads(self, x: torch.Tensor) -> torch.Tensor:
         """`[batch, seq, n_heads * d_head]` -> `[batch, n_heads, seq, d_head]`."""
-        return x.unflatten(-1, (self.n_heads, self.d_head)).transpose(1, 2)
+        return x.reshape(x.shape[0], x.shape[1], self.n_heads, self.d_head).transpose(1, 2)
 
     def project_kv(self, context: torch.Tensor) -> KeyValue:
         """`context [batch, seq_k, d_context]` -> keys and values `[batch, n_heads, seq_k, d_head]`."""

@@ -171,6 +171,6 @@ def beam_search(step: DecoderStepFunction, past: list[KeyValue], config: Generat
         beams, scores = next_beams, torch.tensor(next_scores)
         tokens = torch.tensor(next_beams, dtype=torch.int64)[:, -1:]
     else:
-        for beam, score in zip(beams, scores.tolist()):
+        for beam, score in zip(beams, scores.tolist(), strict=True):
             closed.append(BeamSearchOutput(ids=beam, score=score / len(beam) ** config.length_penalty))
     return max(closed, key=lambda hypothesis: hypothesis.score)

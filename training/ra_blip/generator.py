@@ -9,6 +9,7 @@ computed once by the encoder (`decode_step`, what `gen_decoder` exports).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import torch
 import torch.nn.functional as F
@@ -37,7 +38,8 @@ class DecoderLayerOutput:
 
 @dataclass
 class DecodeStep:
-    """`logits [batch, vocab]` of the new position; `present` self-attention K/V `[batch, n_heads, past + 1, d_head]`."""
+    """`logits [batch, vocab]` of the new position; `present`: self-attention K/V `[batch, n_heads, past + 1, d_head]`
+    per decoder layer."""
 
     logits: torch.Tensor
     present: list[KeyValue]
@@ -120,7 +122,9 @@ class Generator(nn.Module):
         gathered = torch.gather(projected, 1, slot[:, :, None].expand(-1, -1, projected.shape[2]))
         return torch.where(is_image[:, :, None], gathered, self.token_embedding(input_ids))
 
-    def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, image_queries: torch.Tensor) -> EncoderOutput:
+    def encode(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, image_queries: torch.Tensor
+    ) -> EncoderOutput:
         """Encoder over the prompt; also projects each decoder layer's cross-attention K/V once."""
         positions = torch.arange(input_ids.shape[1], device=input_ids.device)
         x = self.embed_prompt(input_ids, image_queries) + self.encoder_positions(positions)[None]
@@ -128,7 +132,9 @@ class Generator(nn.Module):
         for layer in self.encoder_layers:
             x = layer(x, bias)
         hidden = self.encoder_norm(x)  # [batch, enc_seq, d_model]
-        return EncoderOutput(hidden=hidden, cross=[layer.cross_attn.project_kv(hidden) for layer in self.decoder_layers])
+        return EncoderOutput(
+            hidden=hidden, cross=[layer.cross_attn.project_kv(hidden) for layer in self.decoder_stack()]
+        )
 
     def decode_step(
         self,
@@ -143,7 +149,7 @@ class Generator(nn.Module):
         x = self.token_embedding(input_ids) + self.decoder_positions(positions)[None]  # [batch, 1, d_model]
         cross_bias = padding_bias(encoder_attention_mask)
         present: list[KeyValue] = []
-        for layer, layer_past, layer_cross in zip(self.decoder_layers, past, cross):
+        for layer, layer_past, layer_cross in zip(self.decoder_layers, past, cross, strict=True):
             out = layer(x, layer_past, None, layer_cross, cross_bias)
             x = out.hidden
             present.append(out.kv)
@@ -158,7 +164,7 @@ class Generator(nn.Module):
         x = self.token_embedding(decoder_input_ids) + self.decoder_positions(positions)[None]
         self_bias = causal_bias(seq, decoder_input_ids.device)
         cross_bias = padding_bias(encoder_attention_mask)
-        for layer, layer_cross in zip(self.decoder_layers, cross):
+        for layer, layer_cross in zip(self.decoder_layers, cross, strict=True):
             x = layer(x, None, self_bias, layer_cross, cross_bias).hidden
         return self.lm_logits(self.decoder_norm(x))
 
@@ -169,6 +175,10 @@ class Generator(nn.Module):
         it, a MatMul over a folded transposed copy, and the bundle would store the largest matrix twice.
         """
         return F.linear(hidden * self.config.d_model**-0.5, self.token_embedding.weight, self.lm_bias)
+
+    def decoder_stack(self) -> list[DecoderLayer]:
+        """The decoder layers, typed."""
+        return [cast(DecoderLayer, layer) for layer in self.decoder_layers]
 
     def empty_past(self, batch: int, device: torch.device | None = None) -> list[KeyValue]:
         """Zero-length self-attention cache `[batch, n_heads, 0, d_head]` for every decoder layer."""

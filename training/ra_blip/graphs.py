@@ -42,7 +42,9 @@ class QFormerGraph(nn.Module):
         super().__init__()
         self.model = model
 
-    def forward(self, image_embeds: torch.Tensor, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, image_embeds: torch.Tensor, input_ids: torch.Tensor, attention_mask: torch.Tensor
+    ) -> torch.Tensor:
         return self.model.qformer(image_embeds, input_ids, attention_mask).query
 
 
@@ -60,7 +62,9 @@ class EmbedKnowledgeGraph(nn.Module):
         super().__init__()
         self.model = model
 
-    def forward(self, query_output: torch.Tensor, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, query_output: torch.Tensor, input_ids: torch.Tensor, attention_mask: torch.Tensor
+    ) -> torch.Tensor:
         return self.model.embed_knowledge(query_output, input_ids, attention_mask)
 
 
@@ -86,7 +90,9 @@ class GenDecoderGraph(nn.Module):
         self.model = model
         self.n_layers = model.config.generator.n_decoder_layers
 
-    def forward(self, input_ids: torch.Tensor, encoder_attention_mask: torch.Tensor, *caches: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    def forward(
+        self, input_ids: torch.Tensor, encoder_attention_mask: torch.Tensor, *caches: torch.Tensor
+    ) -> tuple[torch.Tensor, ...]:
         cross = _unflatten(caches[: 2 * self.n_layers])
         past = _unflatten(caches[2 * self.n_layers :])
         step = self.model.decode_step(input_ids, encoder_attention_mask, cross, past)
@@ -125,29 +131,42 @@ def build_graph_exports(model: RaBlip) -> list[GraphExport]:
     past = tuple(f32(name, "batch", heads, "past", d_head) for name in kv_names("past", n_layers))
     present = tuple(f32(name, "batch", heads, "past_plus_1", d_head) for name in kv_names("present", n_layers))
 
-    ids = torch.randint(1000, 2000, (_BATCH, _SEQ))
+    rng = torch.Generator().manual_seed(0)  # example inputs must not consume the global RNG
+
+    def randn(*shape: int) -> torch.Tensor:
+        return torch.randn(*shape, generator=rng)
+
+    ids = torch.randint(1000, 2000, (_BATCH, _SEQ), generator=rng)
     mask = torch.ones(_BATCH, _SEQ, dtype=torch.int64)
     mask[1, _SEQ - 2 :] = 0
     enc_seq = n_query + 7
-    prompt_ids = torch.randint(1000, 2000, (_BATCH, enc_seq))
+    prompt_ids = torch.randint(1000, 2000, (_BATCH, enc_seq), generator=rng)
     prompt_ids[:, 2 : 2 + n_query] = gen.image_token_id
     prompt_mask = torch.ones(_BATCH, enc_seq, dtype=torch.int64)
     prompt_mask[1, enc_seq - 3 :] = 0
-    kv_cross = [torch.randn(_BATCH, heads, enc_seq, d_head) for _ in range(2 * n_layers)]
-    kv_past = [torch.randn(_BATCH, heads, _PAST, d_head) for _ in range(2 * n_layers)]
+    kv_cross = [randn(_BATCH, heads, enc_seq, d_head) for _ in range(2 * n_layers)]
+    kv_past = [randn(_BATCH, heads, _PAST, d_head) for _ in range(2 * n_layers)]
 
     return [
         GraphExport(
-            GraphSpec("vision", "vision.onnx", (f32("pixel_values", "batch", 3, size, size),),
-                      (f32("image_embeds", "batch", n_patch, d_vit),)),
+            GraphSpec(
+                "vision",
+                "vision.onnx",
+                (f32("pixel_values", "batch", 3, size, size),),
+                (f32("image_embeds", "batch", n_patch, d_vit),),
+            ),
             VisionGraph(model),
-            (torch.randn(_BATCH, 3, size, size),),
+            (randn(_BATCH, 3, size, size),),
         ),
         GraphExport(
-            GraphSpec("qformer", "qformer.onnx", (f32("image_embeds", "batch", n_patch, d_vit), *text_in),
-                      (f32("query_output", "batch", n_query, d_q),)),
+            GraphSpec(
+                "qformer",
+                "qformer.onnx",
+                (f32("image_embeds", "batch", n_patch, d_vit), *text_in),
+                (f32("query_output", "batch", n_query, d_q),),
+            ),
             QFormerGraph(model),
-            (torch.randn(_BATCH, n_patch, d_vit), ids, mask),
+            (randn(_BATCH, n_patch, d_vit), ids, mask),
         ),
         GraphExport(
             GraphSpec("embed_text", "embed_text.onnx", text_in, (f32("embedding", "batch", cfg.fusion.d_embed),)),
@@ -155,24 +174,37 @@ def build_graph_exports(model: RaBlip) -> list[GraphExport]:
             (ids, mask),
         ),
         GraphExport(
-            GraphSpec("embed_knowledge", "embed_knowledge.onnx", (f32("query_output", "batch", n_query, d_q), *text_in),
-                      (f32("embedding", "batch", cfg.fusion.d_embed),)),
+            GraphSpec(
+                "embed_knowledge",
+                "embed_knowledge.onnx",
+                (f32("query_output", "batch", n_query, d_q), *text_in),
+                (f32("embedding", "batch", cfg.fusion.d_embed),),
+            ),
             EmbedKnowledgeGraph(model),
-            (torch.randn(_BATCH, n_query, d_q), ids, mask),
+            (randn(_BATCH, n_query, d_q), ids, mask),
         ),
         GraphExport(
-            GraphSpec("gen_encoder", "gen_encoder.onnx",
-                      (i64("input_ids", "batch", "enc_seq"), i64("attention_mask", "batch", "enc_seq"),
-                       f32("image_queries", "batch", "n_image_tok", d_q)),
-                      (f32("encoder_hidden", "batch", "enc_seq", gen.d_model), *cross)),
+            GraphSpec(
+                "gen_encoder",
+                "gen_encoder.onnx",
+                (
+                    i64("input_ids", "batch", "enc_seq"),
+                    i64("attention_mask", "batch", "enc_seq"),
+                    f32("image_queries", "batch", "n_image_tok", d_q),
+                ),
+                (f32("encoder_hidden", "batch", "enc_seq", gen.d_model), *cross),
+            ),
             GenEncoderGraph(model),
-            (prompt_ids, prompt_mask, torch.randn(_BATCH, n_query + 1, d_q)),
+            (prompt_ids, prompt_mask, randn(_BATCH, n_query + 1, d_q)),
         ),
         GraphExport(
-            GraphSpec("gen_decoder", "gen_decoder.onnx",
-                      (i64("input_ids", "batch", 1), i64("encoder_attention_mask", "batch", "enc_seq"), *cross, *past),
-                      (f32("logits", "batch", gen.vocab_size), *present)),
+            GraphSpec(
+                "gen_decoder",
+                "gen_decoder.onnx",
+                (i64("input_ids", "batch", 1), i64("encoder_attention_mask", "batch", "enc_seq"), *cross, *past),
+                (f32("logits", "batch", gen.vocab_size), *present),
+            ),
             GenDecoderGraph(model),
-            (torch.randint(1000, 2000, (_BATCH, 1)), prompt_mask, *kv_cross, *kv_past),
+            (torch.randint(1000, 2000, (_BATCH, 1), generator=rng), prompt_mask, *kv_cross, *kv_past),
         ),
     ]

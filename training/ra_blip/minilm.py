@@ -62,7 +62,7 @@ def load_minilm(qformer: QFormer, model_dir: Path | None = None) -> None:
     token_type_0 = weights["embeddings.token_type_embeddings.weight"][0]
     emb.position.weight.copy_(weights["embeddings.position_embeddings.weight"][: cfg.max_positions] + token_type_0)
     _copy_norm(emb.norm, weights, "embeddings.LayerNorm")
-    for i, layer in enumerate(qformer.layers):
+    for i, layer in enumerate(qformer.layer_stack()):
         prefix = f"encoder.layer.{i}."
         attn = layer.self_attn
         for ours, theirs in ((attn.query, "query"), (attn.key, "key"), (attn.value, "value")):

@@ -66,7 +66,9 @@ class RaBlip(nn.Module):
         """`pixel_values [batch, 3, size, size]` (normalised) -> `image_embeds [batch, n_patch, d_vit]`."""
         return self.vit(pixel_values)
 
-    def qformer(self, image_embeds: torch.Tensor, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> QFormerOutput:
+    def qformer(
+        self, image_embeds: torch.Tensor, input_ids: torch.Tensor, attention_mask: torch.Tensor
+    ) -> QFormerOutput:
         """Instructed query extraction: `image_embeds [batch, n_patch, d_vit]`, instruction `[batch, seq]`."""
         return self.q_former(image_embeds, input_ids, attention_mask)
 
@@ -77,7 +79,8 @@ class RaBlip(nn.Module):
     def embed_knowledge(
         self, query_output: torch.Tensor, input_ids: torch.Tensor, attention_mask: torch.Tensor
     ) -> torch.Tensor:
-        """Image knowledge: `query_output [batch, n_query, d_qformer]` + caption `[batch, seq]` -> `[batch, d_embed]`."""
+        """Image knowledge: `query_output [batch, n_query, d_qformer]` + caption ids/mask `[batch, seq]` ->
+        `[batch, d_embed]` (unit norm)."""
         caption_states = self.q_former.encode_text(input_ids, attention_mask)  # [batch, seq, d_qformer]
         return self.fusion(query_output, caption_states, attention_mask)
 
@@ -97,7 +100,9 @@ class RaBlip(nn.Module):
         """One token `[batch, 1]` after `past` (K/V `[batch, n_heads, past, d_head]`) -> logits `[batch, vocab]`."""
         return self.generator.decode_step(input_ids, encoder_attention_mask, cross, past)
 
-    def step_function(self, encoder: EncoderOutput, encoder_attention_mask: torch.Tensor, rows: int) -> DecoderStepFunction:
+    def step_function(
+        self, encoder: EncoderOutput, encoder_attention_mask: torch.Tensor, rows: int
+    ) -> DecoderStepFunction:
         """The narrow step `decoding.py` drives; each prompt row is repeated `rows / batch` times (beams)."""
         repeats = rows // encoder_attention_mask.shape[0]
         mask = encoder_attention_mask.repeat_interleave(repeats, dim=0)

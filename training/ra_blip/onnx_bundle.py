@@ -11,7 +11,7 @@ import json
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -85,11 +85,11 @@ def export_graph(module: torch.nn.Module, example_inputs: tuple[torch.Tensor, ..
     with torch.no_grad(), warnings.catch_warnings():
         # The TorchScript exporter is deprecated in favour of dynamo; it is the one the bundle format was verified with.
         warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*legacy TorchScript-based ONNX export")
-        warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"torch\.onnx\.")
         torch.onnx.export(
             module,
             example_inputs,
-            buffer,
+            buffer,  # type: ignore[arg-type]  # the TorchScript exporter writes to binary file objects too
             input_names=[tensor.name for tensor in spec.inputs],
             output_names=[tensor.name for tensor in spec.outputs],
             dynamic_axes={name: axes for name, axes in dynamic_axes.items() if axes},
@@ -107,7 +107,7 @@ def _stamp_specs(values: Sequence[onnx.ValueInfoProto], specs: Sequence[TensorSp
     actual = [value.name for value in values]
     if actual != [spec.name for spec in specs]:
         raise ValueError(f"{graph}: exported names {actual} differ from the spec")
-    for value, spec in zip(values, specs):
+    for value, spec in zip(values, specs, strict=True):
         tensor_type = value.type.tensor_type
         if tensor_type.elem_type != _ONNX_DTYPES[spec.dtype]:
             raise ValueError(f"{graph}.{spec.name}: exported elem type {tensor_type.elem_type}, spec {spec.dtype}")
@@ -160,7 +160,7 @@ class WeightsFile:
 
 def _make_external(tensor: onnx.TensorProto, offset: int, length: int) -> None:
     for field in ("raw_data", "float_data", "int32_data", "int64_data", "double_data", "uint64_data"):
-        tensor.ClearField(field)  # type: ignore[arg-type]
+        tensor.ClearField(field)
     del tensor.external_data[:]
     for key, value in (("location", WEIGHTS_FILE), ("offset", str(offset)), ("length", str(length))):
         entry = tensor.external_data.add()
@@ -227,7 +227,7 @@ def build_manifest(
             "name": name,
             "version": version,
             "configHash": config_hash,
-            "createdAt": datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+            "createdAt": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         },
         "image": dict(image),
         "text": dict(text),

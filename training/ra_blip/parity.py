@@ -141,8 +141,10 @@ def _generate_case(
         encode_qformer_instruction(tokenizer, text, cfg.qformer.max_instruction_tokens) for _, text in slots
     ]
     queries = [
-        model.qformer(image_embeds[index : index + 1], torch.tensor([ids]), torch.ones(1, len(ids), dtype=torch.int64)).query
-        for (index, _), ids in zip(slots, instruction_ids)
+        model.qformer(
+            image_embeds[index : index + 1], torch.tensor([ids]), torch.ones(1, len(ids), dtype=torch.int64)
+        ).query
+        for (index, _), ids in zip(slots, instruction_ids, strict=True)
     ]
     image_queries = model.image_queries(queries)  # [1, n_image_tok, d_qformer]
     special = PromptSpecialIds(gen.image_token_id, gen.eos_id, cfg.qformer.n_query, gen.max_positions)

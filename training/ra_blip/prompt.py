@@ -111,9 +111,7 @@ def encode_qformer_instruction(tokenizer: Tokenizer, instruction: str, max_token
     return ids if len(ids) <= max_tokens else ids[: max_tokens - 1] + ids[-1:]
 
 
-def build_askg_target(
-    askg: AskgConfig, prompt: PromptConfig, relevant: Sequence[int], answer: str | None
-) -> str:
+def build_askg_target(askg: AskgConfig, prompt: PromptConfig, relevant: Sequence[int], answer: str | None) -> str:
     """ASKG target text: `relevant: [2] [5]; answer: tokyo`; `relevant: none` when nothing is relevant (abstain);
     `relevant: [2] [5]` for the selection-only task (`answer` None). `relevant` holds 1-based prompt numbers."""
     if not relevant:

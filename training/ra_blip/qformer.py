@@ -9,6 +9,7 @@ encoder: the "text branch" that embeds questions, captions and text knowledge (i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import torch
 from torch import nn
@@ -101,6 +102,10 @@ class QFormer(nn.Module):
         for layer in self.layers:
             hidden = layer(hidden, bias, n_query, image_embeds)
         return QFormerOutput(query=hidden[:, :n_query], text=hidden[:, n_query:])
+
+    def layer_stack(self) -> list[QFormerLayer]:
+        """The layers, typed."""
+        return [cast(QFormerLayer, layer) for layer in self.layers]
 
     def encode_text(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         """Text branch: `input_ids`/`attention_mask [batch, seq]` -> `[batch, seq, d_qformer]` (no queries)."""

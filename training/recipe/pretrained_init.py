@@ -51,4 +51,5 @@ def init_generator_embeddings(model: RaBlip) -> None:
     centred = words - words.mean(dim=0, keepdim=True)
     _, _, v = torch.linalg.svd(centred, full_matrices=False)  # v [d_qformer, d_qformer]
     reduced = centred @ v[: target.shape[1]].T  # [vocab, d_model]
-    target.copy_(reduced / reduced.std() * float(target.std()))
+    # Unit scale, as T5 initialises its tied embedding: the LM head multiplies by d_model^-0.5.
+    target.copy_(reduced / reduced.std())

@@ -75,15 +75,21 @@ def test_encoder_graphs_match_pytorch(bundle: ParityBundle) -> None:
     fx, run = bundle.fixture, bundle.sessions
     image_embeds = run["vision"].run(None, {"pixel_values": _array(fx["pixel_values"])})[0]
     _assert_close(image_embeds, _array(fx["image_embeds"]), "vision.image_embeds")
-    feeds = {"image_embeds": image_embeds, "input_ids": _ids(fx["qformer"]["input_ids"]),
-             "attention_mask": _ids(fx["qformer"]["attention_mask"])}
+    feeds = {
+        "image_embeds": image_embeds,
+        "input_ids": _ids(fx["qformer"]["input_ids"]),
+        "attention_mask": _ids(fx["qformer"]["attention_mask"]),
+    }
     _assert_close(run["qformer"].run(None, feeds)[0], _array(fx["qformer"]["query_output"]), "qformer.query_output")
     text = fx["embed_text"]
     feeds = {"input_ids": _ids(text["input_ids"]), "attention_mask": _ids(text["attention_mask"])}
     _assert_close(run["embed_text"].run(None, feeds)[0], _array(text["embedding"]), "embed_text.embedding")
     knowledge = fx["embed_knowledge"]
-    feeds = {"image_embeds": image_embeds, "input_ids": _ids(knowledge["input_ids"]),
-             "attention_mask": _ids(knowledge["attention_mask"])}
+    feeds = {
+        "image_embeds": image_embeds,
+        "input_ids": _ids(knowledge["input_ids"]),
+        "attention_mask": _ids(knowledge["attention_mask"]),
+    }
     query_output = run["qformer"].run(None, feeds)[0]
     _assert_close(query_output, _array(knowledge["query_output"]), "qformer.query_output (captions)")
     feeds = {"query_output": query_output, "input_ids": feeds["input_ids"], "attention_mask": feeds["attention_mask"]}
@@ -108,8 +114,13 @@ def test_generator_graphs_and_decoding_match_pytorch(bundle: ParityBundle, case:
     def step(input_ids: torch.Tensor, past: list[KeyValue]) -> DecodeStep:
         rows = input_ids.shape[0]
         feeds = {"input_ids": input_ids.numpy(), "encoder_attention_mask": np.repeat(prompt_mask, rows, axis=0)}
-        feeds.update({name: np.repeat(value, rows, axis=0) for name, value in zip(cross_names, cross)})
-        feeds.update({name: t.numpy() for name, t in zip(past_names, [x for kv in past for x in (kv.key, kv.value)])})
+        feeds.update({name: np.repeat(value, rows, axis=0) for name, value in zip(cross_names, cross, strict=True)})
+        feeds.update(
+            {
+                name: t.numpy()
+                for name, t in zip(past_names, [x for kv in past for x in (kv.key, kv.value)], strict=True)
+            }
+        )
         out = [torch.from_numpy(value) for value in decoder.run(None, feeds)]
         present = [KeyValue(key=out[i], value=out[i + 1]) for i in range(1, len(out), 2)]
         return DecodeStep(logits=out[0], present=present)
@@ -153,7 +164,7 @@ def test_fixture_tokens_match_the_bundle_tokenizer(bundle: ParityBundle) -> None
     tokenizer = Tokenizer.from_file(str(bundle.directory / "tokenizer.json"))
     fx = bundle.fixture
     limit = bundle.model.config.qformer.max_instruction_tokens
-    long_ids = [i for i, m in zip(fx["qformer"]["input_ids"][1], fx["qformer"]["attention_mask"][1]) if m]
+    long_ids = [i for i, m in zip(fx["qformer"]["input_ids"][1], fx["qformer"]["attention_mask"][1], strict=True) if m]
     assert len(long_ids) == limit and long_ids[0] == 101 and long_ids[-1] == 102
     first = tokenizer.encode(fx["embed_text"]["texts"][0]).ids
     assert fx["embed_text"]["input_ids"][0][: len(first)] == first

@@ -24,10 +24,13 @@ def _write(tmp_path: Path, config: RaBlipConfig, **changes: object) -> Path:
     return path
 
 
-def test_demo_config_has_the_documented_sizes(demo_config: RaBlipConfig) -> None:
-    assert demo_config.vit.n_patch == 65
-    assert (demo_config.qformer.d_qformer, demo_config.qformer.n_query, demo_config.qformer.n_layers) == (384, 16, 6)
-    assert (demo_config.generator.d_model, demo_config.generator.d_head, demo_config.fusion.d_embed) == (256, 64, 256)
+def test_demo_config_fits_minilm_and_the_bundle_contract(demo_config: RaBlipConfig) -> None:
+    assert demo_config.vit.n_patch == (64 // 8) ** 2 + 1
+    qformer = demo_config.qformer
+    assert (qformer.d_qformer, qformer.n_heads, qformer.d_ff, qformer.vocab_size) == (384, 12, 1536, 30522)
+    assert qformer.n_layers <= 6  # all-MiniLM-L6-v2 has 6 layers
+    gen = demo_config.generator
+    assert (gen.pad_id, gen.decoder_start_id, gen.eos_id, gen.image_token_id) == (0, 101, 102, 1)
 
 
 def test_a_round_trip_through_json_keeps_the_hash(tmp_path: Path, tiny_config: RaBlipConfig) -> None:
@@ -45,7 +48,9 @@ def test_a_round_trip_through_json_keeps_the_hash(tmp_path: Path, tiny_config: R
         ({"vit__patch_size": 5}, "multiple"),
     ],
 )
-def test_bad_configs_are_rejected(tmp_path: Path, tiny_config: RaBlipConfig, change: dict[str, object], message: str) -> None:
+def test_bad_configs_are_rejected(
+    tmp_path: Path, tiny_config: RaBlipConfig, change: dict[str, object], message: str
+) -> None:
     with pytest.raises(ValueError, match=message):
         load_config(_write(tmp_path, tiny_config, **change))
 

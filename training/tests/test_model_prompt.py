@@ -9,6 +9,7 @@ from training.ra_blip import (
     ImageReference,
     PromptSpecialIds,
     RaBlipConfig,
+    Reference,
     TextReference,
     build_askg_target,
     build_prompt,
@@ -30,13 +31,17 @@ def _plain(tokenizer: Tokenizer, text: str) -> list[int]:
 def test_prompt_concatenates_segments_with_image_slots_and_closes_with_eos(
     tiny_config: RaBlipConfig, tokenizer: Tokenizer
 ) -> None:
-    refs = [ImageReference("A red Flag!"), TextReference("Bishkek is the capital.")]
+    refs: list[Reference] = [ImageReference("A red Flag!"), TextReference("Bishkek is the capital.")]
     prompt = build_prompt(tokenizer, tiny_config.prompt, _special(tiny_config), "Capital of Kyrgyzstan?", True, refs)
     img = [1] * tiny_config.qformer.n_query
     expected = (
-        _plain(tokenizer, "question: Capital of Kyrgyzstan? image:") + img
-        + _plain(tokenizer, "references: [1] image:") + img + _plain(tokenizer, "A red Flag!")
-        + _plain(tokenizer, "[2] text: Bishkek is the capital.") + [102]
+        _plain(tokenizer, "question: Capital of Kyrgyzstan? image:")
+        + img
+        + _plain(tokenizer, "references: [1] image:")
+        + img
+        + _plain(tokenizer, "A red Flag!")
+        + _plain(tokenizer, "[2] text: Bishkek is the capital.")
+        + [102]
     )
     assert prompt.input_ids == expected
     assert prompt.n_image_slots == 2

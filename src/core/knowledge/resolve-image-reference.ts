@@ -5,7 +5,8 @@
 import type { SiblingReader } from './document-context.js';
 
 const DATA_URL = /^data:image\/(?:png|jpeg|jpg|webp);base64,/i;
-const IMAGE_PATH = /^[^\s]+\.(?:png|jpe?g|webp)$/i;
+/** Base64 has no '.', so a value ending in an image extension is a path (spaces allowed: `my photo.png`). */
+const IMAGE_PATH = /^.{1,1024}\.(?:png|jpe?g|webp)$/is;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** Why an image reference could not be resolved; the parser turns it into a rejected line. */

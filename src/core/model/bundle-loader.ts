@@ -19,6 +19,12 @@ export interface LoadBundleOptions {
   readonly intraOpNumThreads?: number;
   /** ONNX Runtime execution providers in order of preference, e.g. `['cuda', 'cpu']`. @default ['cpu'] */
   readonly executionProviders?: readonly string[];
+  /**
+   * Let idle intra-op threads spin between operators. Spinning shaves microseconds on a dedicated machine but, where
+   * CPUs are shared, the spinning threads compete with the working ones (measured here: 26 ms per decoder step with
+   * spinning against 8 ms without, 2 threads on a loaded 2-core host). @default false
+   */
+  readonly allowSpinning?: boolean;
   /** ONNX Runtime graph optimisation level. @default 'all' */
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
 }
@@ -90,6 +96,7 @@ export async function loadBundle(dir: string, options: LoadBundleOptions = {}): 
     intraOpNumThreads: options.intraOpNumThreads ?? 0,
     interOpNumThreads: 1,
     executionMode: 'sequential',
+    extra: { session: { intra_op: { allow_spinning: options.allowSpinning === true ? '1' : '0' } } },
   };
   const created: ort.InferenceSession[] = [];
   const sessions: Partial<Record<GraphName, ort.InferenceSession>> = {};

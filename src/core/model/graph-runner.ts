@@ -30,7 +30,9 @@ const float32 = (data: Float32Array, dims: number[]): ort.Tensor => new ort.Tens
 
 /** Typed access to the sessions of one bundle. */
 export class GraphRunner {
+  /** The manifest's dims. */
   readonly dims: ModelDims;
+  /** Layer, head and head-size of the decoder cache. */
   readonly cacheDims: CacheDims;
   private readonly bundle: ModelBundle;
   private readonly crossNames: string[];

@@ -24,6 +24,7 @@ import type { ImagePreprocessOptions } from './image-preprocess.js';
 import type { AskgSpec, BundleManifest, PromptSpec } from './manifest.js';
 import { buildGeneratorPrompt, buildQformerInstruction } from './prompt.js';
 import type { GeneratorPrompt } from './prompt.js';
+import { concatRows, splitRows } from './row-blocks.js';
 import { packImageQueries, packTokenBatch } from './token-batch.js';
 import type { DecodedSequence } from './token-search.js';
 
@@ -37,6 +38,12 @@ export interface ModelRuntimeOptions extends LoadBundleOptions, ImagePreprocessO
 export interface RuntimeGenerateRequest extends Omit<GenerateRequest, 'options'> {
   /** ViT features of the question image when they are already known; `questionImage` bytes are not needed then. */
   readonly questionImageFeatures?: ImageFeatures;
+  /**
+   * The question as the Q-Former instructions read it, when it differs from `question`. The evaluation's
+   * no-question-instruction ablation passes `''`: reference images are then read with their caption only (as at
+   * ingest) and the question image with an empty instruction. @default question
+   */
+  readonly qformerQuestion?: string;
   readonly options?: GenerationOptionsInput;
 }
 
@@ -52,7 +59,9 @@ export interface EncoderInput {
 
 /** The RA-BLIP model over one loaded bundle. */
 export class ModelRuntime {
+  /** The loaded bundle: manifest, sessions, tokenizers. */
   readonly bundle: ModelBundle;
+  /** One typed call per graph, for low-level use (parity tests, other families). */
   readonly graphs: GraphRunner;
   private readonly options: ModelRuntimeOptions;
 
@@ -67,6 +76,7 @@ export class ModelRuntime {
     return new ModelRuntime(await loadBundle(dir, options), options);
   }
 
+  /** The validated manifest of the bundle. */
   get manifest(): BundleManifest {
     return this.bundle.manifest;
   }
@@ -139,6 +149,7 @@ export class ModelRuntime {
   async generate(requests: readonly RuntimeGenerateRequest[]): Promise<GenerateResult[]> {
     const started = performance.now();
     const { askg, prompt: spec } = this.requireAskgBundle();
+    if (requests.length === 0) return [];
     const configs = requests.map((r) => this.resolveConfig(r.options));
     const prompts = requests.map((r) => this.buildPrompt(r));
     const imageQueries = await this.queryImageSlots(requests);
@@ -180,11 +191,12 @@ export class ModelRuntime {
     const jobs = requests.map((r) => {
       const slots: { features: ImageFeatures; instruction: string }[] = [];
       const questionFeatures = r.questionImageFeatures ?? (r.questionImage ? encoded[next++] : undefined);
+      const instructedBy = r.qformerQuestion ?? r.question;
       if (questionFeatures)
-        slots.push({ features: this.checkFeatures('question image', questionFeatures), instruction: r.question });
+        slots.push({ features: this.checkFeatures('question image', questionFeatures), instruction: instructedBy });
       for (const ref of r.references) {
         if (ref.kind !== 'image') continue;
-        const instruction = buildQformerInstruction(spec, r.question, ref.caption);
+        const instruction = buildQformerInstruction(spec, instructedBy, ref.caption);
         slots.push({ features: this.checkFeatures(`reference ${ref.id}`, ref.features), instruction });
       }
       return slots;
@@ -209,6 +221,13 @@ export class ModelRuntime {
     inputs: readonly EncoderInput[],
     options: readonly GenerationOptionsInput[],
   ): Promise<DecodedSequence[]> {
+    if (inputs.length !== options.length) throw new AppError('invalid_input', 'one options object per input is needed');
+    for (const input of inputs) {
+      if (input.attentionMask !== undefined && input.attentionMask.length !== input.inputIds.length) {
+        throw new AppError('invalid_input', 'attentionMask must be as long as inputIds');
+      }
+    }
+    if (inputs.length === 0) return [];
     return this.decode(
       inputs,
       options.map((o) => this.resolveConfig(o)),
@@ -284,20 +303,4 @@ export class ModelRuntime {
     }
     return out;
   }
-}
-
-/** `[rows, …]` flat -> one copy per row. */
-function splitRows(data: Float32Array, rows: number): Float32Array[] {
-  const size = rows === 0 ? 0 : data.length / rows;
-  return Array.from({ length: rows }, (_, r) => data.slice(r * size, (r + 1) * size));
-}
-
-function concatRows(rows: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(rows.reduce((n, r) => n + r.length, 0));
-  let at = 0;
-  for (const r of rows) {
-    out.set(r, at);
-    at += r.length;
-  }
-  return out;
 }

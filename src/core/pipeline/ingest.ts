@@ -79,8 +79,9 @@ export async function ingestDocument(
   const previousJob = await services.jobs.get(tenant, jobId);
   const identity = { id: jobId, tenant, source: origin + key, attempts: (previousJob?.attempts ?? 0) + 1 };
   if (previousJob?.state === 'done') {
+    // Done, and its items are still the document's (not forgotten, not replaced by another version): nothing to do.
     const manifest = await readDocumentManifest(services.blobs, tenant, previousJob.source);
-    if (manifest === undefined || manifest.jobId === jobId) return previousJob;
+    if (manifest?.jobId === jobId) return previousJob;
   }
   return runIngestJob(services.jobs, identity, now, async () => {
     if (bytes.length > options.maxDocumentBytes) {

@@ -3,8 +3,12 @@
  * `endpoint` option and the `/endpoints/{name}/invocations` route it actually calls.
  */
 import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { InvokeEndpointCommand, ModelError, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelTimeoutError } from '../../../src/core/errors.js';
 import type { ImageFeatures, ModelClient, ModelInfo } from '../../../src/core/ports.js';
@@ -175,6 +179,30 @@ describe('the SageMaker runtime SDK against the container', () => {
     const error = await impatient.embedText(['slow?']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelTimeoutError);
     expect((error as ModelTimeoutError).retryAfterS).toBe(3);
+  });
+
+  it('targets an inference component when configured', async () => {
+    const seen: { path: string; component: string | undefined }[] = [];
+    const app = new Hono();
+    app.post('/endpoints/:name/invocations', (c) => {
+      seen.push({ path: c.req.path, component: c.req.header('x-amzn-sagemaker-inference-component') });
+      return c.json({ name: 'n', version: 'v', dEmbed: 4 });
+    });
+    const server = await new Promise<Server>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
+    });
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const options = { endpointName: ENDPOINT_NAME, region: 'us-east-1', endpoint, credentials: CREDENTIALS };
+      await createSageMakerModelClient({ ...options, inferenceComponentName: 'rablip-ic' }).info();
+      await createSageMakerModelClient(options).info();
+      expect(seen).toEqual([
+        { path: `/endpoints/${ENDPOINT_NAME}/invocations`, component: 'rablip-ic' },
+        { path: `/endpoints/${ENDPOINT_NAME}/invocations`, component: undefined },
+      ]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('reports an endpoint that is not there as model_unavailable', async () => {

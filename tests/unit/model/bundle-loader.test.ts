@@ -72,17 +72,21 @@ describe('refusing a bundle', () => {
   });
 
   it('names the graph, tensor, expected and actual shape when a manifest shape disagrees with dims', async () => {
-    const dir = await tamperedBundle((m) => (m.graphs.vision.outputs[0]!.shape = ['batch', 5, 99]));
+    const { nPatch, dVit } = (await readManifest()).dims;
+    const dir = await tamperedBundle((m) => (m.graphs.vision.outputs[0]!.shape = ['batch', nPatch, dVit + 1]));
     const error = await loadError(dir);
     expect(error.graph).toBe('vision');
     expect(error.tensor).toBe('image_embeds');
-    expect(error.message).toContain('expected float32 [batch, 5, 32]');
-    expect(error.message).toContain('manifest says float32 [batch, 5, 99]');
+    expect(error.message).toContain(`expected float32 [batch, ${nPatch}, ${dVit}]`);
+    expect(error.message).toContain(`manifest says float32 [batch, ${nPatch}, ${dVit + 1}]`);
   });
 
   it('names a dims entry the graphs do not have', async () => {
-    const error = await loadError(await tamperedBundle((m) => (m.dims.dVit = 48)));
-    expect(error.message).toMatch(/manifest graph vision output image_embeds: expected float32 \[batch, 5, 48\]/);
+    const { nPatch, dVit } = (await readManifest()).dims;
+    const error = await loadError(await tamperedBundle((m) => (m.dims.dVit = dVit + 16)));
+    expect(error.message).toContain(
+      `manifest graph vision output image_embeds: expected float32 [batch, ${nPatch}, ${dVit + 16}]`,
+    );
   });
 
   it('names a renamed tensor', async () => {
@@ -100,18 +104,19 @@ describe('refusing a bundle', () => {
   });
 
   it('compares each ONNX file with a self-consistent but wrong manifest', async () => {
+    const { nHeads, dHead } = (await readManifest()).dims;
     const dir = await tamperedBundle((m) => {
-      m.dims.nHeads = 4;
+      m.dims.nHeads = nHeads * 2;
       for (const graph of [m.graphs.gen_encoder, m.graphs.gen_decoder]) {
-        for (const t of [...graph.inputs, ...graph.outputs]) if (t.shape.length === 4) t.shape[1] = 4;
+        for (const t of [...graph.inputs, ...graph.outputs]) if (t.shape.length === 4) t.shape[1] = nHeads * 2;
       }
     });
     const error = await loadError(dir);
     expect(error.graph).toBe('gen_encoder');
     expect(error.tensor).toBe('cross_0_k');
     expect(error.message).toBe(
-      'graph gen_encoder tensor cross_0_k: manifest expects output float32 [batch, 4, enc_seq, 16], ' +
-        'the ONNX file has output float32 [batch, 2, enc_seq, 16]',
+      `graph gen_encoder tensor cross_0_k: manifest expects output float32 [batch, ${nHeads * 2}, enc_seq, ${dHead}], ` +
+        `the ONNX file has output float32 [batch, ${nHeads}, enc_seq, ${dHead}]`,
     );
   });
 });
@@ -124,7 +129,8 @@ describe('manifest schema', () => {
   it('refuses unknown keys and a ra-blip bundle without its prompt', async () => {
     const manifest = await readManifest();
     expect(() => parseManifest({ ...manifest, extra: 1 })).toThrow(/Unrecognized key/);
-    const { prompt: _prompt, ...noPrompt } = manifest;
+    const noPrompt: Partial<BundleManifest> = { ...manifest };
+    delete noPrompt.prompt;
     expect(() => parseManifest(noPrompt)).toThrow(/family ra-blip requires prompt/);
   });
 

@@ -142,7 +142,7 @@ describe('ingesting a knowledge file', () => {
     await expect(ingestDocument(services, request, options)).rejects.toMatchObject({ code: 'payload_too_large' });
   });
 
-  it('drops the items a changed document no longer has, and forgets a removed document', async () => {
+  it('drops the items a changed document no longer has, forgets a removed one, and takes it back', async () => {
     const services = fakeServices();
     const base = { tenant: 'acme', origin: 'knowledge/', key: 'notes.md', readSibling: siblings({}) };
     const one = encoder.encode('# A\nFirst fact.\n\n# B\nSecond fact.');
@@ -154,6 +154,9 @@ describe('ingesting a knowledge file', () => {
     expect(texts.sort()).toEqual(['First fact.', 'Third fact.']);
     expect(await forgetDocument(services, 'acme', 'knowledge/notes.md')).toBe(2);
     expect(services.index.size('acme')).toBe(0);
+    const restored = await ingestDocument(services, { ...base, bytes: two }, { ...options, passageMaxChars: 50 });
+    expect(restored.counts).toEqual({ ingested: 2, skipped: 0, rejected: 0 });
+    expect(services.index.size('acme')).toBe(2);
   });
 
   it('keeps tenants apart: the same file for two tenants lands in two namespaces', async () => {

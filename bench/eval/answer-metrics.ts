@@ -1,0 +1,74 @@
+/**
+ * WebQA-style keyword accuracy and exact match, overall and per question type. Each answer is scored by the
+ * benchmark's own rule (`scoreAnswer`, training/kb/answer-accuracy.ts; docs/data.md "Accuracy rule"): `yes_no`,
+ * `colour_set`, `choice`, `contains_any`, and `abstain` (an unanswerable question is right only when the model
+ * abstains; an answerable one is wrong when it does).
+ * @module
+ */
+import { scoreAnswer, type AnswerScore } from '../../training/kb/index.js';
+import type { QuestionOutcome } from './question-outcome.js';
+
+/** Accuracy and exact match over a group of questions; null for an empty group. */
+export interface AccuracySummary {
+  readonly questions: number;
+  readonly accuracy: number | null;
+  readonly exact_match: number | null;
+}
+
+/** Overall and per-type accuracy. `by_type` lists benchmark types in their schema order, then any others. */
+export interface AccuracyReport {
+  readonly overall: AccuracySummary;
+  readonly by_type: Readonly<Record<string, AccuracySummary>>;
+}
+
+/** The order types are listed in (questionTypeSchema's order; `custom` for `--questions` files). */
+export const TYPE_ORDER = [
+  'text_fact',
+  'image_attribute',
+  'image_question',
+  'comparison',
+  'yes_no',
+  'unanswerable',
+  'custom',
+] as const;
+
+/** Scores one outcome; a failed model call is neither correct nor an exact match. */
+export function scoreOutcome(outcome: QuestionOutcome): AnswerScore {
+  if (outcome.error !== undefined) return { isCorrect: false, isExactMatch: false };
+  return scoreAnswer(outcome.question.key, { answer: outcome.answer, abstained: outcome.abstained });
+}
+
+function summarise(outcomes: readonly QuestionOutcome[]): AccuracySummary {
+  if (outcomes.length === 0) return { questions: 0, accuracy: null, exact_match: null };
+  const scores = outcomes.map(scoreOutcome);
+  return {
+    questions: outcomes.length,
+    accuracy: scores.filter((s) => s.isCorrect).length / outcomes.length,
+    exact_match: scores.filter((s) => s.isExactMatch).length / outcomes.length,
+  };
+}
+
+function typeRank(type: string): number {
+  const at = (TYPE_ORDER as readonly string[]).indexOf(type);
+  return at < 0 ? TYPE_ORDER.length : at;
+}
+
+/** Sort order of question types: {@link TYPE_ORDER}, then any other type by name. */
+export function compareTypes(a: string, b: string): number {
+  return typeRank(a) - typeRank(b) || a.localeCompare(b);
+}
+
+/** Accuracy and exact match overall and per question type. */
+export function summariseAccuracy(outcomes: readonly QuestionOutcome[]): AccuracyReport {
+  const groups = new Map<string, QuestionOutcome[]>();
+  for (const outcome of outcomes) {
+    const group = groups.get(outcome.question.type) ?? [];
+    group.push(outcome);
+    groups.set(outcome.question.type, group);
+  }
+  const types = [...groups.keys()].sort(compareTypes);
+  return {
+    overall: summarise(outcomes),
+    by_type: Object.fromEntries(types.map((type) => [type, summarise(groups.get(type)!)])),
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * `docs/benchmark.md`: the evaluation report as Markdown tables (overall, per type, ASKG, ablations, distractors,
+ * Must targets) with links to the two SVG plots, and the definitions of every metric.
+ * @module
+ */
+import type { EvalReport } from './eval-report.js';
+import type { TargetCheck } from './eval-targets.js';
+import type { AblationsReport } from './run-ablations.js';
+
+/** Where the plots are, relative to the Markdown file. */
+export interface PlotLinks {
+  readonly distractors: string;
+  readonly byType: string;
+}
+
+/** How the run was made, for the header. */
+export interface RunContext {
+  readonly command: string;
+  readonly machine: string;
+}
+
+/** A ratio with 3 decimals, or a dash when it was not measured. */
+export function formatRatio(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : value.toFixed(3);
+}
+
+function row(cells: readonly (string | number)[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  return [row(header), row(header.map(() => '---')), ...rows.map(row)].join('\n');
+}
+
+function verdict(t: TargetCheck): string {
+  return t.pass === null ? 'not measured' : t.pass ? '**pass**' : '**FAIL**';
+}
+
+function formatTarget(t: TargetCheck): string {
+  return t.metric.endsWith('_points')
+    ? t.value === null
+      ? '—'
+      : `${t.value.toFixed(1)} points`
+    : formatRatio(t.value);
+}
+
+function mainSection(r: EvalReport): string {
+  const types = Object.keys(r.counts.by_type);
+  const rows = [
+    ['**all**', r.counts.questions, formatRatio(r.recall_at_5), formatRatio(r.accuracy), formatRatio(r.exact_match)],
+    ...types.map((t) => [
+      t,
+      r.counts.by_type[t] ?? 0,
+      formatRatio(r.recall_at_5_by_type[t]),
+      formatRatio(r.accuracy_by_type[t]),
+      formatRatio(r.exact_match_by_type[t]),
+    ]),
+  ];
+  const headline = [
+    ['recall@1', formatRatio(r.recall_at_1)],
+    ['recall@5', formatRatio(r.recall_at_5)],
+    ['MRR@10', formatRatio(r.mrr)],
+    ['accuracy', formatRatio(r.accuracy)],
+    ['exact match', formatRatio(r.exact_match)],
+    ['relevance accuracy (ASKG)', formatRatio(r.relevance_accuracy)],
+    ['relevance precision / recall', `${formatRatio(r.relevance_precision)} / ${formatRatio(r.relevance_recall)}`],
+    ['abstain precision', formatRatio(r.abstain_precision)],
+    ['abstain recall', formatRatio(r.abstain_recall)],
+    ['abstain F1', formatRatio(r.abstain_f1)],
+  ];
+  return [
+    `## Full pipeline (${r.counts.questions} questions)`,
+    '',
+    table(['metric', 'value'], headline),
+    '',
+    table(['type', 'questions', 'recall@5', 'accuracy', 'exact match'], rows),
+  ].join('\n');
+}
+
+function ablationSection(a: AblationsReport, plots: PlotLinks): string {
+  const settings = [
+    ['full pipeline', a.full_pipeline],
+    ['closed-book (no references)', a.closed_book],
+    ['no question instruction in the Q-Former', a.no_question_instruction],
+    ['no ASKG (ablation bundle)', a.no_askg],
+  ] as const;
+  const overall = settings.map(([name, s]) => [
+    name,
+    formatRatio(s?.accuracy),
+    formatRatio(s?.exact_match),
+    formatRatio(s?.relevance_accuracy),
+    formatRatio(s?.abstain_f1),
+  ]);
+  const types = Object.keys(a.full_pipeline.accuracy_by_type);
+  const perType = types.map((t) => [t, ...settings.map(([, s]) => formatRatio(s?.accuracy_by_type[t]))]);
+  const { askg, no_askg: noAskg, counts } = a.distractors;
+  const curve = counts.map((n) => [
+    n,
+    formatRatio(askg.accuracy[n]),
+    formatRatio(askg.relevance_accuracy[n]),
+    formatRatio(noAskg?.accuracy[n]),
+    formatRatio(noAskg?.relevance_accuracy[n]),
+  ]);
+  const drop = (points: number | null | undefined) =>
+    points === null || points === undefined ? '—' : `${points.toFixed(1)} points`;
+  return [
+    `## Ablations (${a.questions} questions, stratified by type, seed ${a.seed})`,
+    '',
+    table(['setting', 'accuracy', 'exact match', 'relevance accuracy', 'abstain F1'], overall),
+    '',
+    table(['type', ...settings.map(([name]) => name)], perType),
+    '',
+    `![Accuracy per question type](${plots.byType})`,
+    '',
+    '### Injected distractors',
+    '',
+    'Random knowledge items that are neither gold nor retrieved, shuffled into the prompt with the 4 retrieved references.',
+    '',
+    table(['distractors', 'ASKG accuracy', 'ASKG relevance acc.', 'no-ASKG accuracy', 'no-ASKG relevance acc.'], curve),
+    '',
+    `Accuracy lost at 4 distractors: ASKG ${drop(askg.drop_at_4_points)}, no-ASKG ${drop(noAskg?.drop_at_4_points)}.`,
+    '',
+    `![Accuracy against injected distractors](${plots.distractors})`,
+    ...(a.notes.length > 0 ? ['', 'Notes:', '', ...a.notes.map((n) => `- ${n}`)] : []),
+  ].join('\n');
+}
+
+const DEFINITIONS = `## Metric definitions
+
+- **recall@k**: the fraction of a question's gold knowledge items among the top k retrieved, averaged over the
+  questions that have gold items (unanswerable questions have none). A two-source comparison with one source in the
+  top 5 scores 0.5. **MRR@10**: the mean of 1 / rank of the first gold item in the top 10 (0 when none is there).
+- **accuracy**: WebQA-style keyword accuracy by each question's \`match\` rule (docs/data.md, "Accuracy rule";
+  \`scoreAnswer\` in training/kb/answer-accuracy.ts): \`contains_any\` (an acceptable answer appears as whole words),
+  \`colour_set\` (exactly the gold colours), \`yes_no\` (the first yes/no word), \`choice\` (the right option and not the
+  other), \`abstain\` (unanswerable: correct only when the model abstains). An answer to an answerable question is wrong
+  when the model abstains. **exact match**: the normalised answer equals the canonical answer.
+- **relevance accuracy**: over every (question, reference in the prompt) pair, the ASKG judgement (named after
+  \`relevant:\` or not) against the truth (the reference is one of the question's gold items). Relevance precision
+  and recall are those of the "relevant" judgements over the same pairs: most references are not gold, so a model that
+  names nothing still has a high relevance accuracy, and recall shows it.
+- **abstain precision / recall / F1**: abstention as a classifier, positive class = the model abstained
+  (\`relevant: none\` or no answer), truth = the question is unanswerable.
+- **Pipeline**: each knowledge item is embedded by the TypeScript runtime (image items through ViT, the Q-Former with
+  the caption as instruction and the fusion module) and indexed in the embedded vector index. A question is embedded
+  with \`embedText\`, or, when it comes with an image, with the image+question fusion embedding; the top 10 are
+  retrieved, the answer pipeline's \`assembleKnowledge\` keeps 4, and \`generate\` answers from them (greedy, at most
+  32 new tokens) with the Q-Former instructed by the question. Nothing is read from the benchmark but the questions:
+  answers come from the model's output only.
+- **Ablations** run on a fixed seeded subset stratified by type. Closed-book: no references (the question image is
+  kept). No question instruction: the Q-Former reads reference images with their caption only and the question image
+  with an empty instruction; retrieval is unchanged. No ASKG: the same pipeline with the bundle trained without the
+  relevance-selection task. Distractors: 0/2/4/8 random non-gold items shuffled in with the retrieved references.`;
+
+/** Renders the whole page. */
+export function renderBenchmarkMarkdown(report: EvalReport, context: RunContext, plots: PlotLinks): string {
+  const source = report.questions_file ? `questions file \`${report.questions_file}\`` : `split \`${report.split}\``;
+  const header = [
+    '# Benchmark',
+    '',
+    '<!-- Generated by `npm run eval`; do not edit by hand. -->',
+    '',
+    `- Command: \`${context.command}\``,
+    `- Date: ${report.date.slice(0, 10)} (${report.seconds.toFixed(0)} s on ${context.machine})`,
+    `- Bundle: \`${report.bundle.name}\` ${report.bundle.version} (\`${report.bundle.configHash}\`) from \`${report.bundle.dir}\``,
+    `- Knowledge base: \`${report.kb}\`, ${report.counts.knowledge_items} items; ${source}, ${report.counts.questions} questions` +
+      (report.settings.limit === null ? '' : ` (a stratified sample, --limit ${report.settings.limit})`),
+    ...(report.counts.errors > 0 ? [`- Failed model calls (counted as wrong): ${report.counts.errors}`] : []),
+  ];
+  const targets = table(
+    ['metric', 'target', 'measured', 'result'],
+    report.targets.map((t) => [`\`${t.metric}\``, t.target, formatTarget(t), verdict(t)]),
+  );
+  return [
+    ...header,
+    '',
+    '## Must targets',
+    '',
+    targets,
+    '',
+    mainSection(report),
+    '',
+    ...(report.ablations ? [ablationSection(report.ablations, plots), ''] : []),
+    DEFINITIONS,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,55 @@
+/**
+ * One bundle made ready to answer the benchmark: the runtime loaded, the knowledge base embedded (or read from the
+ * cache) and indexed, and the reference catalog built.
+ * @module
+ */
+import { resolve } from 'node:path';
+import { ModelRuntime } from '../../src/core/model/index.js';
+import type { KnowledgeBase } from './eval-data.js';
+import { buildKnowledgeIndex, type KnowledgeIndex } from './knowledge-index.js';
+import { embedKnowledgeBase } from './knowledge-embeddings.js';
+import { buildReferenceCatalog, type ReferenceCatalog } from './reference-catalog.js';
+
+/** Which bundle produced the numbers. */
+export interface BundleInfo {
+  readonly dir: string;
+  readonly name: string;
+  readonly version: string;
+  readonly configHash: string;
+}
+
+/** A bundle with its indexed knowledge base. */
+export interface EvalPipeline {
+  readonly runtime: ModelRuntime;
+  readonly knowledge: KnowledgeIndex;
+  readonly catalog: ReferenceCatalog;
+  readonly bundle: BundleInfo;
+  /** Whether the knowledge vectors came from the cache. */
+  readonly isKnowledgeCached: boolean;
+  close(): Promise<void>;
+}
+
+/** Loads `bundleDir` and indexes `kb` with it (vectors cached under `cacheRoot`). */
+export async function openEvalPipeline(bundleDir: string, kb: KnowledgeBase, cacheRoot: string): Promise<EvalPipeline> {
+  const runtime = await ModelRuntime.load(resolve(bundleDir));
+  try {
+    const { model, dims } = runtime.manifest;
+    if (dims.dEmbed === undefined) throw new Error(`bundle ${bundleDir} has no embed_* graphs: it cannot retrieve`);
+    const embeddings = await embedKnowledgeBase(runtime, kb, { cacheRoot });
+    const knowledge = await buildKnowledgeIndex(kb, embeddings, dims.dEmbed, `${model.name}@${model.version}`);
+    return {
+      runtime,
+      knowledge,
+      catalog: buildReferenceCatalog(kb, embeddings),
+      bundle: { dir: bundleDir, name: model.name, version: model.version, configHash: model.configHash },
+      isKnowledgeCached: embeddings.isFromCache,
+      close: async () => {
+        knowledge.close();
+        await runtime.release();
+      },
+    };
+  } catch (error) {
+    await runtime.release();
+    throw error;
+  }
+}

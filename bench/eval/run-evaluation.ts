@@ -1,0 +1,89 @@
+/**
+ * One evaluation run: the questions through the real pipeline (embed -> index -> retrieve -> assemble -> generate ->
+ * ASKG parse) with the TypeScript runtime, the metrics, the ablations and the Must targets.
+ * @module
+ */
+import { assembleReport } from './assemble-report.js';
+import { loadKnowledgeBase, loadQuestionFile, loadSplitQuestions } from './eval-data.js';
+import type { EvalOptions } from './eval-options.js';
+import { openEvalPipeline } from './eval-pipeline.js';
+import type { EvalQuestion } from './eval-question.js';
+import type { EvalReport } from './eval-report.js';
+import { generateOutcomes, toGenerationJob } from './generate-outcomes.js';
+import { BATCH_SIZE, MAX_NEW_TOKENS, REFERENCES, TOP_K } from './pipeline-settings.js';
+import { retrieveQuestions } from './retrieve-questions.js';
+import { runAblations, type AblationsReport } from './run-ablations.js';
+import { sampleStratified } from './stratified-sample.js';
+import { writePredictions } from './write-predictions.js';
+
+function loadQuestions(options: EvalOptions): EvalQuestion[] {
+  const all = options.questionsFile
+    ? loadQuestionFile(options.questionsFile)
+    : loadSplitQuestions(options.kb, options.split!);
+  if (options.limit === undefined) return all;
+  return sampleStratified(all, (q) => q.type, options.limit, `${options.seed}|limit`);
+}
+
+const secondsSince = (start: number) => Math.round((performance.now() - start) / 100) / 10;
+
+/** Runs the evaluation described by `options`. */
+export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
+  const started = performance.now();
+  const kb = loadKnowledgeBase(options.kb);
+  const questions = loadQuestions(options);
+  const main = await openEvalPipeline(options.bundle, kb, options.cacheDir);
+  try {
+    const timings: Record<string, number> = { knowledge: secondsSince(started) };
+    let mark = performance.now();
+    const retrieved = await retrieveQuestions(main.runtime, main.knowledge, questions, {
+      topK: TOP_K,
+      references: REFERENCES,
+    });
+    timings.retrieval = secondsSince(mark);
+    mark = performance.now();
+    const outcomes = await generateOutcomes(
+      main.runtime,
+      main.catalog,
+      retrieved.map((r) => toGenerationJob(r)),
+      {
+        label: 'answering',
+        batchSize: BATCH_SIZE,
+        maxNewTokens: MAX_NEW_TOKENS,
+      },
+    );
+    timings.generation = secondsSince(mark);
+    if (options.predictions) writePredictions(options.predictions, retrieved, outcomes);
+
+    let ablations: AblationsReport | null = null;
+    if (options.isAblating) {
+      mark = performance.now();
+      ablations = await runAblations({
+        main,
+        kb,
+        subset: sampleStratified(retrieved, (r) => r.question.type, options.ablationLimit, `${options.seed}|ablation`),
+        mainOutcomes: new Map(outcomes.map((o) => [o.question.qid, o])),
+        noAskgBundle: options.noAskgBundle,
+        cacheRoot: options.cacheDir,
+        seed: options.seed,
+        topK: TOP_K,
+        references: REFERENCES,
+        batchSize: BATCH_SIZE,
+        maxNewTokens: MAX_NEW_TOKENS,
+      });
+      timings.ablations = secondsSince(mark);
+    }
+
+    return assembleReport({
+      options,
+      knowledgeItems: kb.items.length,
+      bundle: main.bundle,
+      retrieved,
+      outcomes,
+      ablations,
+      timings,
+      seconds: secondsSince(started),
+    });
+  } finally {
+    await main.close();
+  }
+}

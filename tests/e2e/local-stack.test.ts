@@ -1,0 +1,98 @@
+/**
+ * End to end, as a user runs it: `npm start` on a fresh data dir with the trained demo bundle, a new knowledge file
+ * dropped into the knowledge folder, a question only that file answers, and a question nothing answers.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  eventually,
+  freePort,
+  startLocalStack,
+  waitForReady,
+  type LocalStack,
+} from '../support/local-stack/local-stack-process.js';
+
+const BUNDLE_MANIFEST = resolve(import.meta.dirname, '../../models/ra-blip-mini/manifest.json');
+const hasTrainedBundle = existsSync(BUNDLE_MANIFEST);
+if (!hasTrainedBundle) {
+  console.warn(
+    '\n**********************************************************************\n' +
+      '* SKIPPED tests/e2e/local-stack.test.ts: models/ra-blip-mini/manifest.json\n' +
+      '* does not exist. The end-to-end test needs the trained demo bundle:\n' +
+      '* run `npm run train` (or commit the bundle) and this test runs.\n' +
+      '**********************************************************************\n',
+  );
+}
+
+const API_KEY = 'e2e-key-0123456789abcdef';
+const FACT = { id: 'e2e-zorbania-capital', title: 'Zorbania', text: 'The capital of Zorbania is Quillport.' };
+
+describe.skipIf(!hasTrainedBundle)('the local stack, end to end (needs models/ra-blip-mini)', () => {
+  let workDir: string;
+  let stack: LocalStack;
+
+  async function ask(question: string) {
+    const response = await fetch(`${stack.url}/v1/answer`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ question }),
+    });
+    expect(response.status).toBe(200);
+    return response.json();
+  }
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'rablip-e2e-'));
+    const port = await freePort();
+    ({ stack } = startLocalStack({
+      RABLIP_PORT: String(port),
+      RABLIP_DATA_DIR: join(workDir, 'data'),
+      RABLIP_KNOWLEDGE_DIR: join(workDir, 'knowledge'),
+      RABLIP_API_KEY: API_KEY,
+    }));
+    // On a fresh clone the first start may build the knowledge base (npm run kb:build) before ingesting the demo.
+    await waitForReady(stack, 590_000);
+  }, 600_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('prints the URL and the dev API key, and exactly one ready line', () => {
+    expect(stack.stdout()).toContain(stack.url);
+    expect(stack.stdout()).toContain(API_KEY);
+    expect(
+      stack
+        .stdout()
+        .split('\n')
+        .filter((line) => /ready/.test(line)),
+    ).toHaveLength(1);
+  });
+
+  it('answers from a knowledge file dropped into the knowledge folder, marking it relevant', async () => {
+    await writeFile(join(workDir, 'knowledge', 'zorbania.jsonl'), `${JSON.stringify(FACT)}\n`);
+    await eventually(
+      async () => {
+        const response = await fetch(`${stack.url}/v1/knowledge/${FACT.id}`, {
+          headers: { authorization: `Bearer ${API_KEY}` },
+        });
+        return response.status === 200 ? true : undefined;
+      },
+      60_000,
+      'the dropped file to be ingested',
+    );
+    const result = await ask('What is the capital of Zorbania?');
+    expect(result.abstained).toBe(false);
+    expect(result.answer.toLowerCase()).toContain('quillport');
+    expect(result.evidence).toContainEqual(expect.objectContaining({ id: FACT.id, relevant: true }));
+  }, 90_000);
+
+  it('abstains on a question that no knowledge answers', async () => {
+    const result = await ask('What is the capital of the Kingdom of Narnia?');
+    expect(result.abstained).toBe(true);
+  }, 60_000);
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { scoreOutcome, summariseAccuracy } from '../../../bench/eval/answer-metrics.js';
+import { evalQuestion, outcome } from './eval-factories.js';
+
+const isCorrect = (key: Parameters<typeof evalQuestion>[0]['key'], answer: string, abstained = answer === '') =>
+  scoreOutcome(outcome(evalQuestion({ key }), { answer, abstained })).isCorrect;
+
+describe('keyword accuracy per match rule', () => {
+  it('contains_any: an acceptable answer inside a longer reply counts, a partial word does not', () => {
+    const key = { answers: ['Lima'], match: 'contains_any' } as const;
+    expect(isCorrect(key, 'the capital is lima')).toBe(true);
+    expect(isCorrect(key, 'limassol')).toBe(false);
+  });
+
+  it('colour_set: every gold colour and no other', () => {
+    const key = { answers: ['red and white'], match: 'colour_set', keywords: ['red', 'white'] } as const;
+    expect(isCorrect(key, 'white and red')).toBe(true);
+    expect(isCorrect(key, 'red, white and blue')).toBe(false);
+    expect(isCorrect(key, 'red')).toBe(false);
+  });
+
+  it('yes_no: the first yes or no decides', () => {
+    const key = { answers: ['no'], match: 'yes_no' } as const;
+    expect(isCorrect(key, 'no, it is not')).toBe(true);
+    expect(isCorrect(key, 'yes')).toBe(false);
+  });
+
+  it('choice: the right option, and not the other one', () => {
+    const key = { answers: ['Peru'], match: 'choice', options: ['Chile', 'Peru'] } as const;
+    expect(isCorrect(key, 'peru')).toBe(true);
+    expect(isCorrect(key, 'chile or peru')).toBe(false);
+  });
+
+  it('abstain: an unanswerable question is right only when the model abstains', () => {
+    const key = { answers: [], match: 'abstain' } as const;
+    expect(isCorrect(key, '', true)).toBe(true);
+    expect(isCorrect(key, 'lima', false)).toBe(false);
+  });
+
+  it('an answerable question is wrong when the model abstains, and a failed call is never right', () => {
+    const q = evalQuestion();
+    expect(scoreOutcome(outcome(q, { answer: '', abstained: true })).isCorrect).toBe(false);
+    expect(scoreOutcome(outcome(q, { answer: 'Lima', abstained: false, error: 'boom' })).isCorrect).toBe(false);
+  });
+});
+
+describe('accuracy summary', () => {
+  it('gives accuracy and exact match overall and per type, types in schema order', () => {
+    const fact = evalQuestion({ type: 'text_fact' });
+    const yesNo = evalQuestion({ type: 'yes_no', key: { answers: ['yes'], match: 'yes_no' } });
+    const none = evalQuestion({ type: 'unanswerable', key: { answers: [], match: 'abstain' } });
+    const report = summariseAccuracy([
+      outcome(none, { answer: '', abstained: true }),
+      outcome(yesNo, { answer: 'yes it is' }),
+      outcome(fact, { answer: 'Lima' }),
+      outcome(fact, { answer: 'Cusco' }),
+    ]);
+    expect(report.overall).toEqual({ questions: 4, accuracy: 0.75, exact_match: 0.5 });
+    expect(Object.keys(report.by_type)).toEqual(['text_fact', 'yes_no', 'unanswerable']);
+    expect(report.by_type.text_fact).toEqual({ questions: 2, accuracy: 0.5, exact_match: 0.5 });
+    expect(report.by_type.yes_no).toEqual({ questions: 1, accuracy: 1, exact_match: 0 });
+  });
+
+  it('reports null, not zero, for no questions', () => {
+    expect(summariseAccuracy([]).overall).toEqual({ questions: 0, accuracy: null, exact_match: null });
+  });
+});
