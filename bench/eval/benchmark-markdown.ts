@@ -106,6 +106,12 @@ function ablationSection(a: AblationsReport, plots: PlotLinks): string {
   return [
     `## Ablations (${a.questions} questions, stratified by type, seed ${a.seed})`,
     '',
+    ...(a.no_askg_bundle
+      ? [
+          `No-ASKG bundle: \`${a.no_askg_bundle.name}\` ${a.no_askg_bundle.version} (\`${a.no_askg_bundle.configHash}\`) from \`${a.no_askg_bundle.dir}\`.`,
+          '',
+        ]
+      : []),
     table(['setting', 'accuracy', 'exact match', 'relevance accuracy', 'abstain F1'], overall),
     '',
     table(['type', ...settings.map(([name]) => name)], perType),
@@ -114,7 +120,9 @@ function ablationSection(a: AblationsReport, plots: PlotLinks): string {
     '',
     '### Injected distractors',
     '',
-    'Random knowledge items that are neither gold nor retrieved, shuffled into the prompt with the 4 retrieved references.',
+    'Random knowledge items that are neither gold nor retrieved, shuffled into the prompt with the 4 retrieved references',
+    '(at 0 the retrieved references are only shuffled, so it can differ a little from the full pipeline, which keeps',
+    'score order).',
     '',
     table(['distractors', 'ASKG accuracy', 'ASKG relevance acc.', 'no-ASKG accuracy', 'no-ASKG relevance acc.'], curve),
     '',

@@ -70,7 +70,8 @@ async function runDistractors(
 ): Promise<DistractorCurve> {
   const pool = input.kb.items.map((item) => item.id);
   const maxReferences = pipeline.runtime.manifest.prompt?.maxReferences ?? 0;
-  const most = Math.max(...DISTRACTOR_COUNTS);
+  const fits = (count: number) => input.references + count <= maxReferences;
+  const most = Math.max(0, ...DISTRACTOR_COUNTS.filter(fits));
   const drawn = retrieved.map((r) =>
     pickDistractors(
       pool,
@@ -82,7 +83,7 @@ async function runDistractors(
   const accuracy: Record<string, number | null> = {};
   const relevance: Record<string, number | null> = {};
   for (const count of DISTRACTOR_COUNTS) {
-    if (input.references + count > maxReferences) {
+    if (!fits(count)) {
       notes.push(
         `${label} with ${count} distractors: ${input.references} + ${count} references exceed the bundle's maxReferences ${maxReferences}`,
       );

@@ -4,6 +4,7 @@
  * @module
  */
 import { assembleReport } from './assemble-report.js';
+import { ensureKnowledgeBase } from './ensure-knowledge-base.js';
 import { loadKnowledgeBase, loadQuestionFile, loadSplitQuestions } from './eval-data.js';
 import type { EvalOptions } from './eval-options.js';
 import { openEvalPipeline } from './eval-pipeline.js';
@@ -29,6 +30,7 @@ const secondsSince = (start: number) => Math.round((performance.now() - start) /
 /** Runs the evaluation described by `options`. */
 export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
   const started = performance.now();
+  await ensureKnowledgeBase(options.kb, options.split);
   const kb = loadKnowledgeBase(options.kb);
   const questions = loadQuestions(options);
   const main = await openEvalPipeline(options.bundle, kb, options.cacheDir);

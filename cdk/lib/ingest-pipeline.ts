@@ -100,9 +100,14 @@ export class IngestPipeline extends Construct {
     this.grantReadKnowledge(this.handler.function);
   }
 
-  /** GetObject on the knowledge documents (and the sibling files a document names); no listing, no writes. */
+  /**
+   * GetObject on the knowledge documents (and the sibling files a document names), and ListBucket on this bucket
+   * only: without it S3 answers 403 instead of 404 for an absent sidecar (`x.caption.txt`), and ingestion would
+   * retry optional files into the dead-letter queue. No writes.
+   */
   grantReadKnowledge(grantee: iam.IGrantable): void {
     iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [this.bucket.arnForObjects('*')] });
+    iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] });
     acknowledgeOnGrantee(
       grantee,
       `AwsSolutions-IAM5[Resource::${arnFindingToken(this.bucket)}/*]`,

@@ -29,15 +29,9 @@ export function createRemoteModel(config: Config): ModelClient {
   const { model } = config;
   if (model.backend === 'http') return createHttpModelClient({ url: model.url ?? '', timeoutMs: model.timeoutMs });
   if (model.backend !== 'sagemaker') throw new Error(`the ${model.backend} model is not a remote backend`);
-  if (model.sagemakerInferenceComponent !== undefined) {
-    // Invoking the endpoint without the component would reach the wrong target; refuse rather than guess.
-    throw new AppError(
-      'model_unavailable',
-      'RABLIP_SAGEMAKER_INFERENCE_COMPONENT is set, but the SageMaker client cannot target inference components yet',
-    );
-  }
   return createSageMakerModelClient({
     endpointName: model.sagemakerEndpoint ?? '',
+    ...(model.sagemakerInferenceComponent !== undefined && { inferenceComponentName: model.sagemakerInferenceComponent }),
     region: config.aws.region ?? '',
     timeoutMs: model.timeoutMs,
   });

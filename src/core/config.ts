@@ -156,9 +156,22 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * `RABLIP_*` variables that belong to the other programs of the product, each with its own schema: the CLI
+ * (`cli/cli-env.ts`) and the model container (`model-container/container-config.ts`). A shell that exports them
+ * for those programs must not stop the API from starting.
+ */
+const OTHER_PROGRAMS_VARIABLES = new Set([
+  'RABLIP_API_URL',
+  'RABLIP_EXECUTION_PROVIDERS',
+  'RABLIP_MAX_BATCH',
+  'RABLIP_BATCH_WAIT_MS',
+  'RABLIP_DRAIN_TIMEOUT_MS',
+]);
+
 /** Variables the schema reads; any other variable of the process is none of ours. */
 function isOurs(key: string): boolean {
-  return key.startsWith('RABLIP_') || key === 'AWS_REGION';
+  return (key.startsWith('RABLIP_') && !OTHER_PROGRAMS_VARIABLES.has(key)) || key === 'AWS_REGION';
 }
 
 /**

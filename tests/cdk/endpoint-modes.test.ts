@@ -4,9 +4,9 @@
  * otherwise what `cdk synth -c endpointMode=...` produces.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lintTemplates, reportLint } from './cfn-lint.js';
-import { synthStack, type SynthesizedStack } from './synth-stack.js';
+import { removeTemporaryDirectories, synthStack, type SynthesizedStack } from './synth-stack.js';
 
 const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
@@ -33,6 +33,7 @@ beforeAll(() => {
     stackName: 'RaBlipDemo',
   });
 });
+afterAll(removeTemporaryDirectories);
 
 describe('realtime mode', () => {
   it("hosts the model on the context's GPU instance type, starting at the minimum count", () => {

@@ -2,15 +2,16 @@
  * Which directory `cdk synth` packs into model.tar.gz: the bundle when it exists, the placeholder when it does not,
  * and a clear refusal for a directory that is not a bundle.
  */
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { resolveBundle } from '../../cdk/lib/model-bundle-asset.js';
 import { REPO_ROOT } from '../../cdk/lib/rablip-stack.js';
-import { writeFixtureBundle } from './synth-stack.js';
+import { removeTemporaryDirectories, temporaryDirectory, writeFixtureBundle } from './synth-stack.js';
 
 const placeholderBundleDir = join(REPO_ROOT, 'cdk/placeholder-bundle');
+
+afterAll(removeTemporaryDirectories);
 
 describe('resolveBundle', () => {
   it('packs an existing bundle and reads its model id and embedding dimension', () => {
@@ -28,7 +29,7 @@ describe('resolveBundle', () => {
   });
 
   it('refuses a directory without a manifest', () => {
-    const empty = mkdtempSync(join(tmpdir(), 'rablip-empty-'));
+    const empty = temporaryDirectory('rablip-empty-');
     expect(() => resolveBundle({ bundleDir: empty, placeholderBundleDir })).toThrow(/no manifest\.json/);
   });
 });

@@ -2,18 +2,17 @@
  * cdk-nag is really attached by `createApp`: a resource that breaks an AwsSolutions rule fails synthesis. (The other
  * CDK tests show the real stack synthesises cleanly; this shows that "cleanly" means something.)
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../cdk/lib/create-app.js';
-import { writeFixtureBundle } from './synth-stack.js';
+import { removeTemporaryDirectories, temporaryDirectory, writeFixtureBundle } from './synth-stack.js';
+
+afterAll(removeTemporaryDirectories);
 
 describe('the cdk-nag plugin of createApp', () => {
   it('fails synthesis on an unacknowledged AwsSolutions finding', () => {
     const { app, stack } = createApp({
-      outdir: mkdtempSync(join(tmpdir(), 'rablip-nag-')),
+      outdir: temporaryDirectory('rablip-nag-'),
       context: { 'aws:cdk:bundling-stacks': [], bundleDir: writeFixtureBundle() },
     });
     // No dead-letter queue and no TLS-only policy: AwsSolutions-SQS3 and AwsSolutions-SQS4.

@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NATIVE_MODULES } from '../../cdk/lib/service-function.js';
 import { DYNAMODB_TABLE_KEYS, type DynamoDbTableKeys } from '../../src/adapters/dynamodb-table-keys.js';
 import { lintTemplates, reportLint } from './cfn-lint.js';
 import { collectAcknowledgements } from './acknowledgements.js';
-import { synthStack, type SynthesizedStack } from './synth-stack.js';
+import { removeTemporaryDirectories, synthStack, type SynthesizedStack } from './synth-stack.js';
 import { resourcesOfType, logicalIdOf, policyStatements, type Statement } from './template-queries.js';
 
 let synth: SynthesizedStack;
@@ -26,6 +26,7 @@ beforeAll(() => {
   synth = synthStack();
   template = synth.template;
 });
+afterAll(removeTemporaryDirectories);
 
 describe('knowledge bucket and storage', () => {
   it('encrypts every bucket, blocks public access and denies requests without TLS', () => {

@@ -3,7 +3,7 @@
  * cloud assembly, with a small fixture bundle so that the model tarball step runs without a trained model.
  * @module
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -21,10 +21,23 @@ export interface SynthesizedStack {
   readonly outdir: string;
 }
 
+const temporaryDirectories: string[] = [];
+
+/** A new temporary directory, removed by `removeTemporaryDirectories`. */
+export function temporaryDirectory(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporaryDirectories.push(dir);
+  return dir;
+}
+
+/** Removes every directory `temporaryDirectory` made (call it in `afterAll`). */
+export function removeTemporaryDirectories(): void {
+  for (const dir of temporaryDirectories.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** A bundle directory with only the manifest fields the deployment reads (docs/bundle-format.md). */
 export function writeFixtureBundle(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rablip-bundle-'));
-  mkdirSync(dir, { recursive: true });
+  const dir = temporaryDirectory('rablip-bundle-');
   writeFileSync(
     join(dir, 'manifest.json'),
     JSON.stringify({
@@ -39,7 +52,7 @@ export function writeFixtureBundle(): string {
 
 /** Synthesises the app with `context` over the fixture bundle. Throws cdk-nag's `ValidationFailed` on findings. */
 export function synthStack(context: Readonly<Record<string, unknown>> = {}): SynthesizedStack {
-  const outdir = mkdtempSync(join(tmpdir(), 'rablip-cdk-'));
+  const outdir = temporaryDirectory('rablip-cdk-');
   const { app, stack } = createApp({ outdir, context: { bundleDir: writeFixtureBundle(), ...context } });
   app.synth();
   return { app, stack, template: Template.fromStack(stack), templatePath: join(outdir, stack.templateFile), outdir };

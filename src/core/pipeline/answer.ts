@@ -100,6 +100,16 @@ async function toReferences(
 }
 
 /**
+ * The question's retrieval vector. With an image, the Q-Former reads it with the question as its instruction and the
+ * fusion module joins both (the same path as image knowledge), so "whose flag is this?" can find that flag's facts.
+ */
+async function embedQuestion(model: KnowledgeServices['model'], question: string, image?: Uint8Array): Promise<Float32Array[]> {
+  if (image === undefined) return model.embedText([question]);
+  const [embedded] = await model.embedKnowledge([{ kind: 'image', image, caption: question }]);
+  return embedded === undefined ? [] : [embedded.embedding];
+}
+
+/**
  * Answers a question from the tenant's knowledge.
  * @throws InvalidImageError or AppError `payload_too_large` for a bad question image; ModelTimeoutError when a model
  *   call misses `modelTimeoutMs`.
@@ -114,7 +124,7 @@ export async function answerQuestion(
 
   const embedStart = performance.now();
   const [vector] = await withModelDeadline(
-    services.model.embedText([request.question]),
+    embedQuestion(services.model, request.question, request.image),
     options.modelTimeoutMs,
     'embedding the question',
   );
