@@ -31,7 +31,9 @@ export function createRemoteModel(config: Config): ModelClient {
   if (model.backend !== 'sagemaker') throw new Error(`the ${model.backend} model is not a remote backend`);
   return createSageMakerModelClient({
     endpointName: model.sagemakerEndpoint ?? '',
-    ...(model.sagemakerInferenceComponent !== undefined && { inferenceComponentName: model.sagemakerInferenceComponent }),
+    ...(model.sagemakerInferenceComponent !== undefined && {
+      inferenceComponentName: model.sagemakerInferenceComponent,
+    }),
     region: config.aws.region ?? '',
     timeoutMs: model.timeoutMs,
   });

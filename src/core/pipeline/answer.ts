@@ -103,7 +103,11 @@ async function toReferences(
  * The question's retrieval vector. With an image, the Q-Former reads it with the question as its instruction and the
  * fusion module joins both (the same path as image knowledge), so "whose flag is this?" can find that flag's facts.
  */
-async function embedQuestion(model: KnowledgeServices['model'], question: string, image?: Uint8Array): Promise<Float32Array[]> {
+async function embedQuestion(
+  model: KnowledgeServices['model'],
+  question: string,
+  image?: Uint8Array,
+): Promise<Float32Array[]> {
   if (image === undefined) return model.embedText([question]);
   const [embedded] = await model.embedKnowledge([{ kind: 'image', image, caption: question }]);
   return embedded === undefined ? [] : [embedded.embedding];
