@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 from training.export import export_bundle
-from training.ra_blip.checkpoint import save_checkpoint
+from training.ra_blip.checkpoint import load_checkpoint, save_checkpoint
 from training.ra_blip.config import load_config
 from training.ra_blip.minilm import load_minilm, load_tokenizer
 from training.ra_blip.model import RaBlip
@@ -50,6 +50,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--ablation-bundle", type=Path)
     parser.add_argument("--quantize", choices=["int8"])
     parser.add_argument("--threads", type=int, help="override the recipe's thread count (1 on a shared machine)")
+    parser.add_argument(
+        "--resume", type=Path, help="continue ASKG training (stage 3 only) from a checkpoint written by a full run"
+    )
     args = parser.parse_args(argv)
 
     recipe = load_recipe(args.recipe)
@@ -64,12 +67,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     init_generator_embeddings(model)
     args.work.mkdir(parents=True, exist_ok=True)
     log = TrainLog(args.work / "log.jsonl")
-    (args.work / "log.jsonl").write_text("")
+    if args.resume is None:
+        (args.work / "log.jsonl").write_text("")
 
-    run_stage1(model, tokenizer, kb, recipe.stage1, log, recipe.seed)
-    save_checkpoint(args.work / "stage1.pt", model, {})
-    run_stage2(model, tokenizer, kb, recipe.stage2, log, recipe.seed + 1)
-    save_checkpoint(args.work / "stage2.pt", model, {})
+    if args.resume is None:
+        run_stage1(model, tokenizer, kb, recipe.stage1, log, recipe.seed)
+        save_checkpoint(args.work / "stage1.pt", model, {})
+        run_stage2(model, tokenizer, kb, recipe.stage2, log, recipe.seed + 1)
+        save_checkpoint(args.work / "stage2.pt", model, {})
+    else:
+        model.load_state_dict(load_checkpoint(args.resume).state_dict)
     ablation = copy.deepcopy(model) if recipe.ablation_stage3 and args.ablation_bundle else None
     run_stage3(model, tokenizer, kb, recipe.stage3, log, recipe.seed + 2)
     train_minutes = round((time.monotonic() - started) / 60, 2)

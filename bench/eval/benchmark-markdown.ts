@@ -174,6 +174,10 @@ export function renderBenchmarkMarkdown(report: EvalReport, context: RunContext,
     `- Knowledge base: \`${report.kb}\`, ${report.counts.knowledge_items} items; ${source}, ${report.counts.questions} questions` +
       (report.settings.limit === null ? '' : ` (a stratified sample, --limit ${report.settings.limit})`),
     ...(report.counts.errors > 0 ? [`- Failed model calls (counted as wrong): ${report.counts.errors}`] : []),
+    '',
+    'Reproduce with `npm run eval -- --split test --json` (it builds `build/kb` first when it is missing, and caches the',
+    'knowledge vectors under `build/eval-cache/`, so a re-run skips embedding); the flags are listed at the top of',
+    '`bench/eval.ts`.',
   ];
   const targets = table(
     ['metric', 'target', 'measured', 'result'],

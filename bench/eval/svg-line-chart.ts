@@ -32,8 +32,12 @@ export function renderLineChart(chart: LineChart): string {
     .join('\n');
   const lines = chart.series
     .map((series, s) => {
-      // Labels of every other series go below their points, so that two close lines keep readable labels.
-      const labelDy = s % 2 === 0 ? -9 : 17;
+      // The top point at an x is labelled above, the others below, so that close lines keep readable labels.
+      const isTop = (p: { x: number; y: number }) =>
+        chart.series.every((other, o) => {
+          const y = other.points.find((q) => q.x === p.x)?.y;
+          return o === s || y === null || y === undefined || p.y > y || (p.y === y && s < o);
+        });
       const drawn = series.points.filter((p): p is { x: number; y: number } => p.y !== null);
       const path = drawn.map((p) => `${xOf(p.x).toFixed(1)},${yOf(p.y).toFixed(1)}`).join(' ');
       const dots = drawn
@@ -42,7 +46,7 @@ export function renderLineChart(chart: LineChart): string {
           const cy = yOf(p.y).toFixed(1);
           return (
             `<circle cx="${cx}" cy="${cy}" r="4" fill="${series.colour}"/>` +
-            `<text x="${cx}" y="${(yOf(p.y) + labelDy).toFixed(1)}" text-anchor="middle" font-size="11">${percent(p.y)}</text>`
+            `<text x="${cx}" y="${(yOf(p.y) + (isTop(p) ? -9 : 17)).toFixed(1)}" text-anchor="middle" font-size="11">${percent(p.y)}</text>`
           );
         })
         .join('\n');

@@ -6,7 +6,7 @@
  * dynamic-batching gain; and the API's own time per request, server-side time minus the model's (`timings.embedMs +
  * timings.generateMs`). Two more stacks on the same data dir: one batching `generate` as the model container does
  * (a what-if for the gain), and one whose model answers instantly, which cross-checks the overhead. Serves
- * `models/ra-blip-mini` when it is there, else the random-weight demo bundle. About a minute and a half here.
+ * `models/ra-blip-mini` when it is there, else the random-weight demo bundle. About one to two minutes here.
  * @module
  */
 import { existsSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { measureSequentialAnswers } from '../serving/measure-answers.js';
 import { measureThroughput } from '../serving/measure-throughput.js';
 import { summarizePercentiles } from '../serving/percentile.js';
 import { chooseServingBundle, hasBundleSource, type ServingBundle } from '../serving/serving-bundle.js';
-import { buildServingReport, serverMsMinus, type GainRuns } from '../serving/serving-report.js';
+import { buildServingReport, serverMsMinus, type GainRound, type GainRuns } from '../serving/serving-report.js';
 import { startServingStack, type ServingStack } from '../serving/stack-process.js';
 import type { Batching, StackLaunch } from '../serving/stack-messages.js';
 
@@ -30,8 +30,7 @@ const API_KEY = 'bench-serving-key-0123456789';
 /** Request counts, sized so that the section stays well under 3 minutes on 2 shared cores. */
 const PLAN = {
   sequential: { warmup: 5, count: 100 },
-  c1: { amount: 60 },
-  c16: { warmup: 32, amount: 320 },
+  gain: { rounds: 3, c1Amount: 30, c16Warmup: 32, c16Amount: 160 },
   instant: { warmup: 20, count: 500 },
 } as const;
 /** `compose-services.ts` passes no batching options, so the in-process client uses `MicroBatcher`'s defaults. */
@@ -84,15 +83,24 @@ async function withStack<T>(
   }
 }
 
-/** Throughput at concurrency 1, then 16 (after a warm-up at 16, so that batched shapes are not cold). */
+/**
+ * Throughput at concurrency 1 and 16, alternating over several rounds so that a change in the machine's load (other
+ * people's processes) weighs on both alike. A warm-up at 16 first, so that batched shapes are not cold.
+ */
 async function measureGain(stack: ServingStack, questions: readonly DemoQuestion[], batching: string) {
   process.stderr.write('bench: throughput at concurrency 1 and 16…\n');
   const target = { url: stack.url, apiKey: API_KEY, questions };
-  const c1 = await measureThroughput({ ...target, connections: 1, amount: PLAN.c1.amount });
-  await measureThroughput({ ...target, connections: 16, amount: PLAN.c16.warmup });
-  await stack.takeBatchSizes();
-  const c16 = await measureThroughput({ ...target, connections: 16, amount: PLAN.c16.amount });
-  const runs: GainRuns = { batching, c1, c16, c16BatchSizes: await stack.takeBatchSizes() };
+  await measureThroughput({ ...target, connections: 16, amount: PLAN.gain.c16Warmup });
+  const rounds: GainRound[] = [];
+  const c16BatchSizes: number[] = [];
+  for (let round = 0; round < PLAN.gain.rounds; round++) {
+    const c1 = await measureThroughput({ ...target, connections: 1, amount: PLAN.gain.c1Amount });
+    await stack.takeBatchSizes();
+    const c16 = await measureThroughput({ ...target, connections: 16, amount: PLAN.gain.c16Amount });
+    c16BatchSizes.push(...(await stack.takeBatchSizes()));
+    rounds.push({ c1, c16 });
+  }
+  const runs: GainRuns = { batching, rounds, c16BatchSizes };
   return runs;
 }
 
@@ -150,7 +158,7 @@ export async function run(): Promise<Record<string, unknown>> {
       loadavg: { start: loadStart, end: loadavg().map((x) => round(x)) },
       seconds: round((performance.now() - started) / 1000, 1),
       ...shipped,
-      whatIf: { ...whatIf, options: WHAT_IF_BATCHING },
+      whatIf,
       instant,
     });
   } finally {

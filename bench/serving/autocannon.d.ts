@@ -1,14 +1,14 @@
 /** Types for `autocannon` (which ships none): only what `bench/serving/measure-throughput.ts` uses. */
 
 declare module 'autocannon' {
-  interface AutocannonRequest {
+  export interface AutocannonRequest {
     method?: string;
     path?: string;
     headers?: Record<string, string>;
     body?: string;
   }
 
-  interface AutocannonOptions {
+  export interface AutocannonOptions {
     url: string;
     /** Concurrent connections. */
     connections?: number;
@@ -22,16 +22,21 @@ declare module 'autocannon' {
     timeout?: number;
     /** Cycled through by every connection. */
     requests?: AutocannonRequest[];
+    /**
+     * Milliseconds between samples. A run also ends only on a sample, so with the default (1000) a run with `amount`
+     * lasts a whole number of seconds.
+     */
+    sampleInt?: number;
   }
 
-  interface AutocannonHistogram {
+  export interface AutocannonHistogram {
     average: number;
     p50: number;
     p99: number;
     max: number;
   }
 
-  interface AutocannonResult {
+  export interface AutocannonResult {
     '2xx': number;
     non2xx: number;
     errors: number;
@@ -42,6 +47,15 @@ declare module 'autocannon' {
     latency: AutocannonHistogram;
   }
 
+  /** A running benchmark; emits `response` once per response. */
+  export interface AutocannonInstance {
+    on(event: 'response', listener: (client: unknown, statusCode: number) => void): this;
+  }
+
   function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
+  function autocannon(
+    options: AutocannonOptions,
+    callback: (error: Error | null, result: AutocannonResult) => void,
+  ): AutocannonInstance;
   export default autocannon;
 }

@@ -5,20 +5,25 @@
  */
 import { isExpectedAnswer } from './demo-questions.js';
 import type { AnswerSample } from './measure-answers.js';
-import type { ThroughputResult } from './measure-throughput.js';
+import { poolThroughput, type ThroughputResult } from './measure-throughput.js';
 import { summarizePercentiles, type PercentileSummary } from './percentile.js';
 import type { ServingBundle } from './serving-bundle.js';
-import type { Batching, IngestStats } from './stack-messages.js';
+import type { IngestStats } from './stack-messages.js';
 
 /** Targets on this machine with the demo bundle (issue 4). */
 export const SERVING_TARGETS = { answerP50Ms: 150, batchingGain: 2, apiOverheadP50Ms: 2 } as const;
 
-/** Throughput at concurrency 1 and 16 on one stack. */
-export interface GainRuns {
-  readonly batching: string;
+/** One round of throughput at concurrency 1, then 16. */
+export interface GainRound {
   readonly c1: ThroughputResult;
   readonly c16: ThroughputResult;
-  /** Sizes of the `generate` batches during the measured c16 run. */
+}
+
+/** Throughput at concurrency 1 and 16 on one stack, over several rounds. */
+export interface GainRuns {
+  readonly batching: string;
+  readonly rounds: readonly GainRound[];
+  /** Sizes of the `generate` batches during the measured c16 runs. */
   readonly c16BatchSizes: readonly number[];
 }
 
@@ -32,7 +37,7 @@ export interface ServingMeasurements {
   readonly sequential: readonly AnswerSample[];
   readonly serverMs: ReadonlyMap<string, number>;
   readonly shipped: GainRuns;
-  readonly whatIf: GainRuns & { readonly options: Batching };
+  readonly whatIf: GainRuns;
   readonly instant: { readonly server: PercentileSummary; readonly client: PercentileSummary };
 }
 
@@ -58,8 +63,24 @@ function describeBatchSizes(sizes: readonly number[]) {
   return { batches: sizes.length, mean: round(mean), counts };
 }
 
-function gainOf(runs: GainRuns): number {
-  return round(runs.c16.requestsPerSecond / runs.c1.requestsPerSecond);
+/** Pooled throughput at each concurrency, their ratio (the gain), and each round's own numbers. */
+function summarizeGain(runs: GainRuns) {
+  const c1 = poolThroughput(runs.rounds.map((r) => r.c1));
+  const c16 = poolThroughput(runs.rounds.map((r) => r.c16));
+  return {
+    batching: runs.batching,
+    throughput_rps: { c1: c1.requestsPerSecond, c16: c16.requestsPerSecond },
+    batching_gain: round(c16.requestsPerSecond / c1.requestsPerSecond),
+    pooled: { c1, c16 },
+    rounds: runs.rounds.map((r) => ({
+      c1_rps: r.c1.requestsPerSecond,
+      c16_rps: r.c16.requestsPerSecond,
+      gain: round(r.c16.requestsPerSecond / r.c1.requestsPerSecond),
+      c1_latency_ms: r.c1.latencyMs,
+      c16_latency_ms: r.c16.latencyMs,
+    })),
+    c16_batch_sizes: describeBatchSizes(runs.c16BatchSizes),
+  };
 }
 
 function describeTargets(values: { answerP50Ms: number; batchingGain: number; apiOverheadP50Ms: number }) {
@@ -85,7 +106,8 @@ export function buildServingReport(m: ServingMeasurements): Record<string, unkno
     serverMsMinus(seq, m.serverMs, (s) => s.timings.embedMs + s.timings.generateMs),
     3,
   );
-  const batchingGain = gainOf(m.shipped);
+  const shipped = summarizeGain(m.shipped);
+  const batchingGain = shipped.batching_gain;
   const example = seq[0];
   return {
     bundle: m.bundle.description,
@@ -94,7 +116,7 @@ export function buildServingReport(m: ServingMeasurements): Record<string, unkno
     seconds: m.seconds,
     ingest_items_per_s: round((m.ingest.ingested + m.ingest.skipped) / m.ingest.seconds, 1),
     answer_latency_ms: latency,
-    throughput_rps: { c1: m.shipped.c1.requestsPerSecond, c16: m.shipped.c16.requestsPerSecond },
+    throughput_rps: shipped.throughput_rps,
     batching_gain: batchingGain,
     api_overhead_ms: overhead,
     targets: describeTargets({ answerP50Ms: latency.p50, batchingGain, apiOverheadP50Ms: overhead.p50 }),
@@ -117,19 +139,8 @@ export function buildServingReport(m: ServingMeasurements): Record<string, unkno
           example: { question: example.question.question, expected: example.question.expected, answer: example.answer },
         }),
       },
-      throughput: {
-        batching: m.shipped.batching,
-        c1: m.shipped.c1,
-        c16: m.shipped.c16,
-        c16_batch_sizes: describeBatchSizes(m.shipped.c16BatchSizes),
-      },
-      batching_what_if: {
-        batching: m.whatIf.batching,
-        throughput_rps: { c1: m.whatIf.c1.requestsPerSecond, c16: m.whatIf.c16.requestsPerSecond },
-        batching_gain: gainOf(m.whatIf),
-        c16_latency_ms: m.whatIf.c16.latencyMs,
-        c16_batch_sizes: describeBatchSizes(m.whatIf.c16BatchSizes),
-      },
+      throughput: shipped,
+      batching_what_if: summarizeGain(m.whatIf),
       api_overhead: {
         method:
           'server-side time of each sequential answer (request event to response finish) minus its ' +

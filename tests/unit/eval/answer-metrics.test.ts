@@ -1,38 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import { scoreOutcome, summariseAccuracy } from '../../../bench/eval/answer-metrics.js';
 import { evalQuestion, outcome } from './eval-factories.js';
+import type { AnswerKey } from '../../../bench/eval/eval-question.js';
 
-const isCorrect = (key: Parameters<typeof evalQuestion>[0]['key'], answer: string, abstained = answer === '') =>
+const isCorrect = (key: AnswerKey, answer: string, abstained = answer === '') =>
   scoreOutcome(outcome(evalQuestion({ key }), { answer, abstained })).isCorrect;
 
 describe('keyword accuracy per match rule', () => {
   it('contains_any: an acceptable answer inside a longer reply counts, a partial word does not', () => {
-    const key = { answers: ['Lima'], match: 'contains_any' } as const;
+    const key: AnswerKey = { answers: ['Lima'], match: 'contains_any' };
     expect(isCorrect(key, 'the capital is lima')).toBe(true);
     expect(isCorrect(key, 'limassol')).toBe(false);
   });
 
   it('colour_set: every gold colour and no other', () => {
-    const key = { answers: ['red and white'], match: 'colour_set', keywords: ['red', 'white'] } as const;
+    const key: AnswerKey = { answers: ['red and white'], match: 'colour_set', keywords: ['red', 'white'] };
     expect(isCorrect(key, 'white and red')).toBe(true);
     expect(isCorrect(key, 'red, white and blue')).toBe(false);
     expect(isCorrect(key, 'red')).toBe(false);
   });
 
   it('yes_no: the first yes or no decides', () => {
-    const key = { answers: ['no'], match: 'yes_no' } as const;
+    const key: AnswerKey = { answers: ['no'], match: 'yes_no' };
     expect(isCorrect(key, 'no, it is not')).toBe(true);
     expect(isCorrect(key, 'yes')).toBe(false);
   });
 
   it('choice: the right option, and not the other one', () => {
-    const key = { answers: ['Peru'], match: 'choice', options: ['Chile', 'Peru'] } as const;
+    const key: AnswerKey = { answers: ['Peru'], match: 'choice', options: ['Chile', 'Peru'] };
     expect(isCorrect(key, 'peru')).toBe(true);
     expect(isCorrect(key, 'chile or peru')).toBe(false);
   });
 
   it('abstain: an unanswerable question is right only when the model abstains', () => {
-    const key = { answers: [], match: 'abstain' } as const;
+    const key: AnswerKey = { answers: [], match: 'abstain' };
     expect(isCorrect(key, '', true)).toBe(true);
     expect(isCorrect(key, 'lima', false)).toBe(false);
   });
