@@ -54,15 +54,3 @@ def init_generator_embeddings(model: RaBlip) -> None:
     # Unit scale, as T5 initialises its tied embedding: the LM head multiplies by d_model^-0.5.
     target.copy_(reduced / reduced.std())
 
-
-@torch.no_grad()
-def init_sinusoidal_positions(model: RaBlip) -> None:
-    """Sets the generator's learned position tables to sinusoids (std ~0.7), at the scale of its unit-std token
-    embeddings. At the generic 0.02 init, positions are ~3 % of each input vector and the encoder is nearly
-    order-blind: it cannot tell which `[n]` a passage follows, and ASKG training stalls on a plateau."""
-    for table in (model.generator.encoder_positions.weight, model.generator.decoder_positions.weight):
-        n, d = table.shape
-        position = torch.arange(n, dtype=torch.float32)[:, None]  # [n, 1]
-        frequency = torch.exp(torch.arange(0, d, 2, dtype=torch.float32) * (-torch.log(torch.tensor(10000.0)) / d))
-        table[:, 0::2] = torch.sin(position * frequency)
-        table[:, 1::2] = torch.cos(position * frequency)

@@ -26,7 +26,6 @@ from .askg_examples import AskgExample, make_example
 from .encoding import query_outputs, set_trainable
 from .kb_data import KnowledgeBase, load_pixels
 from .optim import make_optimisation
-from .pretrained_init import init_sinusoidal_positions
 from .recipe_config import Stage3Config
 from .stage1_pretrain import special_ids
 from .train_log import TrainLog
@@ -103,7 +102,6 @@ def run_stage3(
         questions = [q for q in questions if any(g in kb.items for g in q.gold) and q.answers]
     item_ids = list(kb.items)
     images = ImageEmbedCache(model, kb)
-    init_sinusoidal_positions(model)
     set_trainable([model], False)
     set_trainable([model.generator], True)
     opt = make_optimisation(model.generator.parameters(), config.lr, config.steps)
