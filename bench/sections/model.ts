@@ -6,20 +6,22 @@
  * and 64 tokens (target: within 1.3x of each other, which shows that the KV cache keeps each step O(1)).
  * @module
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
-import { BundleMismatchError } from '../../src/core/errors.js';
-import { loadBundle } from '../../src/core/model/index.js';
+import { join } from 'node:path';
 import { timeRuntime } from '../model/runtime-timings.js';
 import type { RuntimeTimings } from '../model/runtime-timings.js';
+import {
+  DEMO_CONFIG as CONFIG,
+  PYTHON,
+  RANDOM_BUNDLE,
+  RANDOM_BUNDLE_INT8,
+  REPO_ROOT as ROOT,
+  ensureRandomDemoBundle,
+  runPython,
+} from '../random-demo-bundle.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const PYTHON = join(ROOT, '.venv/bin/python');
-const CONFIG = 'training/configs/demo.json';
-const BUNDLE_DIR = join(ROOT, 'build/bench-bundle');
+const BUNDLE_DIR = join(ROOT, RANDOM_BUNDLE);
 const THREADS = 2;
 const RUNS = 10;
 const WARMUP = 2;
@@ -35,49 +37,11 @@ interface TorchTimings {
   readonly decodeMsPerToken64: number;
 }
 
-/** Runs a Python module from the repository root; resolves with its stdout, stderr passes through. */
-function runPython(args: readonly string[]): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(PYTHON, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolvePromise(stdout) : reject(new Error(`${args.join(' ')} exited with ${code}`)),
-    );
-  });
-}
-
 /** Why the section cannot run here, if it cannot. */
 export async function missingPrerequisite(): Promise<string | undefined> {
   if (!existsSync(PYTHON)) return 'no .venv: run `npm test` (or `bash scripts/python-env.sh`) first';
   if (!existsSync(join(ROOT, 'training/bench_torch.py'))) return 'training/bench_torch.py is missing';
   return undefined;
-}
-
-/** Why the bundle in `BUNDLE_DIR` cannot be used (absent, from another config, or refused), or undefined. */
-async function staleBundleReason(): Promise<string | undefined> {
-  const manifestPath = join(BUNDLE_DIR, 'manifest.json');
-  if (!existsSync(manifestPath)) return 'absent';
-  const code = `from training.ra_blip import load_config; print(load_config(${JSON.stringify(CONFIG)}).hash())`;
-  const wanted = (await runPython(['-c', code])).trim();
-  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { model?: { configHash?: string } };
-  if (manifest.model?.configHash !== wanted) return `exported from another config than ${CONFIG}`;
-  try {
-    await (await loadBundle(BUNDLE_DIR, { intraOpNumThreads: 1 })).release();
-    return undefined;
-  } catch (err) {
-    if (err instanceof BundleMismatchError) return err.message;
-    throw err;
-  }
-}
-
-/** Exports the demo bundle with random weights unless an up-to-date, loadable one is already there. */
-async function ensureBundle(): Promise<void> {
-  const reason = await staleBundleReason();
-  if (reason === undefined) return;
-  process.stderr.write(`bench: exporting ${CONFIG} (random init) to ${BUNDLE_DIR} (${reason})…\n`);
-  await runPython(['-m', 'training.export', '--config', CONFIG, '--random-init', '--out', BUNDLE_DIR]);
 }
 
 async function timeTorch(): Promise<TorchTimings> {
@@ -119,19 +83,27 @@ function compare(ts: RuntimeTimings, torch: TorchTimings): Record<string, unknow
 
 /** Times both runtimes on the demo bundle and compares them. */
 export async function run(): Promise<Record<string, unknown>> {
-  await ensureBundle();
+  await ensureRandomDemoBundle();
+  await ensureRandomDemoBundle('int8');
   const loadBefore = loadavg()[0];
-  process.stderr.write('bench: timing the TypeScript runtime…\n');
+  process.stderr.write('bench: timing the TypeScript runtime (fp32 and int8 bundles)…\n');
   const typescript = await timeRuntime(BUNDLE_DIR, THREADS, RUNS, WARMUP);
+  const typescriptInt8 = await timeRuntime(join(ROOT, RANDOM_BUNDLE_INT8), THREADS, RUNS, WARMUP);
   process.stderr.write('bench: timing PyTorch eager (training/bench_torch.py)…\n');
   const pytorch = await timeTorch();
   return {
     config: CONFIG,
-    bundle: 'build/bench-bundle (random init)',
+    bundle: `${RANDOM_BUNDLE} (random init, fp32)`,
     threads: THREADS,
     loadAverage1m: { before: round(loadBefore ?? 0, 2), after: round(loadavg()[0] ?? 0, 2) },
     typescript,
     pytorch,
     ...compare(typescript, pytorch),
+    // The format the demo bundle ships in (models/ra-blip-mini is int8): same weights, quantised, vs PyTorch fp32.
+    shippedInt8: {
+      bundle: `${RANDOM_BUNDLE_INT8} (random init, int8)`,
+      typescript: typescriptInt8,
+      ...compare(typescriptInt8, pytorch),
+    },
   };
 }
