@@ -9,28 +9,13 @@
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError, type ErrorCode } from '../src/core/errors.js';
+import { AppError } from '../src/core/errors.js';
+import { STATUS_BY_CODE } from '../functions/api/status-by-code.js';
 import type { ContainerState } from './container-state.js';
 import { runInvocation } from './run-invocation.js';
 import { toModelErrorResponse } from './sagemaker-envelope.js';
 import { MAX_INVOCATION_BYTES, invocationRequestSchema } from './wire.js';
 import { toWireError } from './wire-error.js';
-
-/** HTTP status of each error code, as the container reports it (SageMaker passes it on as `OriginalStatusCode`). */
-const STATUS_OF: Record<ErrorCode, ContentfulStatusCode> = {
-  invalid_input: 400,
-  invalid_image: 400,
-  invalid_knowledge: 400,
-  payload_too_large: 413,
-  bundle_mismatch: 500,
-  not_found: 404,
-  unauthorized: 401,
-  quota_exceeded: 429,
-  model_timeout: 503,
-  model_unavailable: 503,
-  backend_unavailable: 503,
-};
 
 /** Reports one failed invocation (logging is the entry point's business). */
 export type InvocationErrorListener = (error: unknown) => void;
@@ -99,5 +84,5 @@ async function handleInvocation(
 
 function errorResponse(c: Context, error: unknown): Response {
   const { code, body } = toWireError(error);
-  return c.json(body, STATUS_OF[code]);
+  return c.json(body, STATUS_BY_CODE[code]);
 }

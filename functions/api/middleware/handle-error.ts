@@ -1,6 +1,6 @@
 /**
  * The one place where errors become HTTP responses: `{ error: { code, message, requestId } }` with the status from
- * STATUS_BY_CODE. A new ErrorCode without a status here fails to compile.
+ * STATUS_BY_CODE (`../status-by-code.ts`). A new ErrorCode without a status here fails to compile.
  * @module
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -10,20 +10,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, ModelTimeoutError, type ErrorCode } from '../../../src/core/errors.js';
 import { MODEL_RETRY_AFTER_S } from '../../../src/core/pipeline/index.js';
 import type { ApiEnv } from '../api-env.js';
+import { STATUS_BY_CODE } from '../status-by-code.js';
 
-export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
-  invalid_input: 400,
-  invalid_image: 400,
-  invalid_knowledge: 400,
-  payload_too_large: 413,
-  bundle_mismatch: 500,
-  not_found: 404,
-  unauthorized: 401,
-  quota_exceeded: 429,
-  model_timeout: 503,
-  model_unavailable: 503,
-  backend_unavailable: 503,
-};
 
 /** Codes a client may retry after a pause; they carry `Retry-After`. */
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['model_timeout', 'model_unavailable', 'backend_unavailable']);
