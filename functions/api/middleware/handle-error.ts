@@ -12,7 +12,6 @@ import { MODEL_RETRY_AFTER_S } from '../../../src/core/pipeline/index.js';
 import type { ApiEnv } from '../api-env.js';
 import { STATUS_BY_CODE } from '../status-by-code.js';
 
-
 /** Codes a client may retry after a pause; they carry `Retry-After`. */
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['model_timeout', 'model_unavailable', 'backend_unavailable']);
 
