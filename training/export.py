@@ -160,13 +160,16 @@ def check_decoder(model: RaBlip, out_dir: Path, spec: GraphSpec, past_lengths: S
     shape = (batch, gen.n_heads, enc_seq, gen.d_head)
     cross = [torch.randn(shape, generator=generator) for _ in range(2 * gen.n_decoder_layers)]
     ids = torch.tensor([[gen.decoder_start_id], [2003]])
+    prompt_ids = torch.tensor([[2054, gen.image_token_id, 3007, 2054, gen.eos_id], [1996, 3007, 1997, 0, 0]])
     for length in past_lengths:
         past = [torch.randn(batch, gen.n_heads, length, gen.d_head, generator=generator) for _ in cross]
         feeds: dict[str, np.ndarray] = {"input_ids": ids.numpy(), "encoder_attention_mask": mask.numpy()}
+        if gen.copy_head:
+            feeds["prompt_ids"] = prompt_ids.numpy()
         names = kv_names("cross", gen.n_decoder_layers) + kv_names("past", gen.n_decoder_layers)
         feeds.update({name: tensor.numpy() for name, tensor in zip(names, cross + past, strict=True)})
         logits = session.run(["logits"], feeds)[0]
-        step = model.decode_step(ids, mask, _pairs(cross), _pairs(past))
+        step = model.decode_step(ids, mask, _pairs(cross), _pairs(past), prompt_ids)
         diff = float(np.abs(logits - step.logits.numpy()).max())
         if diff > DECODER_TOLERANCE:
             raise ValueError(f"gen_decoder differs from PyTorch by {diff} at past length {length}")

@@ -51,7 +51,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--quantize", choices=["int8"])
     parser.add_argument("--threads", type=int, help="override the recipe's thread count (1 on a shared machine)")
     parser.add_argument(
-        "--resume", type=Path, help="continue ASKG training (stage 3 only) from a checkpoint written by a full run"
+        "--resume",
+        type=Path,
+        help="rerun stage 3 only: take the ViT, Q-Former and fusion of a checkpoint (stage2.pt), train a new generator",
     )
     args = parser.parse_args(argv)
 
@@ -76,7 +78,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         run_stage2(model, tokenizer, kb, recipe.stage2, log, recipe.seed + 1)
         save_checkpoint(args.work / "stage2.pt", model, {})
     else:
-        model.load_state_dict(load_checkpoint(args.resume).state_dict)
+        trained = load_checkpoint(args.resume).state_dict
+        model.load_state_dict(
+            {k: v for k, v in trained.items() if not k.startswith("generator.")} | {
+                k: v for k, v in model.state_dict().items() if k.startswith("generator.")
+            }
+        )
     ablation = copy.deepcopy(model) if recipe.ablation_stage3 and args.ablation_bundle else None
     run_stage3(model, tokenizer, kb, recipe.stage3, log, recipe.seed + 2)
     train_minutes = round((time.monotonic() - started) / 60, 2)

@@ -96,6 +96,9 @@ class GeneratorConfig:
     eos_id: int
     image_token_id: int
     layer_norm_eps: float = 1e-5
+    # Pointer-generator head: the decoder may copy prompt tokens (answers are mostly spans of the references, and the
+    # test entities' names are never trained on). Adds the `prompt_ids` input to gen_decoder.
+    copy_head: bool = False
 
     def __post_init__(self) -> None:
         _require(self.d_model % self.n_heads == 0, "generator.d_model must be divisible by generator.n_heads")

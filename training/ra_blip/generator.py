@@ -4,6 +4,11 @@ The encoder reads the prompt of `prompt.py`; each `image_token_id` position is r
 `image_projection(image_queries)` (InstructBLIP's `language_projection`, RA-BLIP's `t5_proj`). The decoder runs
 either all positions at once (training, `decode_full`) or one token with a self-attention KV cache and cross K/V
 computed once by the encoder (`decode_step`, what `gen_decoder` exports).
+
+With `copy_head` the decoder is a pointer-generator (See et al., 2017): a gate mixes the vocabulary distribution with
+an attention over the prompt's tokens, scattered onto their ids, so the model can answer with entity names it never
+saw as targets. Its outputs are then log-probabilities; log-softmax leaves them unchanged, so greedy and beam search
+treat them as logits.
 """
 
 from __future__ import annotations
@@ -22,10 +27,12 @@ from .feed_forward import Mlp
 
 @dataclass
 class EncoderOutput:
-    """`hidden [batch, enc_seq, d_model]` and one cross K/V `[batch, n_heads, enc_seq, d_head]` per decoder layer."""
+    """`hidden [batch, enc_seq, d_model]`, one cross K/V `[batch, n_heads, enc_seq, d_head]` per decoder layer, and
+    the prompt ids `[batch, enc_seq]` a copy head scatters onto."""
 
     hidden: torch.Tensor
     cross: list[KeyValue]
+    prompt_ids: torch.Tensor
 
 
 @dataclass
@@ -108,6 +115,10 @@ class Generator(nn.Module):
         self.decoder_layers = nn.ModuleList(DecoderLayer(config) for _ in range(config.n_decoder_layers))
         self.decoder_norm = nn.LayerNorm(d, eps=config.layer_norm_eps)
         self.lm_bias = nn.Parameter(torch.zeros(config.vocab_size))
+        if config.copy_head:
+            # Copy scores read the last decoder layer's cross-attention keys, so gen_encoder's outputs stay as they are.
+            self.copy_query = nn.Linear(d, d)
+            self.copy_gate = nn.Linear(d, 1)
 
     def embed_prompt(self, input_ids: torch.Tensor, image_queries: torch.Tensor) -> torch.Tensor:
         """`input_ids [batch, enc_seq]`, `image_queries [batch, n_image_tok, d_qformer]` -> `[batch, enc_seq, d_model]`.
@@ -133,7 +144,9 @@ class Generator(nn.Module):
             x = layer(x, bias)
         hidden = self.encoder_norm(x)  # [batch, enc_seq, d_model]
         return EncoderOutput(
-            hidden=hidden, cross=[layer.cross_attn.project_kv(hidden) for layer in self.decoder_stack()]
+            hidden=hidden,
+            cross=[layer.cross_attn.project_kv(hidden) for layer in self.decoder_stack()],
+            prompt_ids=input_ids,
         )
 
     def decode_step(
@@ -142,8 +155,10 @@ class Generator(nn.Module):
         encoder_attention_mask: torch.Tensor,
         cross: list[KeyValue],
         past: list[KeyValue],
+        prompt_ids: torch.Tensor | None = None,
     ) -> DecodeStep:
-        """One new token per row: `input_ids [batch, 1]`; its position is the past length."""
+        """One new token per row: `input_ids [batch, 1]`; its position is the past length. `prompt_ids
+        [batch, enc_seq]` (the encoder's input ids) is required with `copy_head`."""
         past_length = past[0].key.shape[2]
         positions = torch.arange(past_length, past_length + 1, device=input_ids.device)
         x = self.token_embedding(input_ids) + self.decoder_positions(positions)[None]  # [batch, 1, d_model]
@@ -153,10 +168,16 @@ class Generator(nn.Module):
             out = layer(x, layer_past, None, layer_cross, cross_bias)
             x = out.hidden
             present.append(out.kv)
-        return DecodeStep(logits=self.lm_logits(self.decoder_norm(x[:, 0])), present=present)
+        hidden = self.decoder_norm(x)  # [batch, 1, d_model]
+        logits = self.output_scores(hidden, cross[-1], encoder_attention_mask, prompt_ids)
+        return DecodeStep(logits=logits[:, 0], present=present)
 
     def decode_full(
-        self, decoder_input_ids: torch.Tensor, encoder_attention_mask: torch.Tensor, cross: list[KeyValue]
+        self,
+        decoder_input_ids: torch.Tensor,
+        encoder_attention_mask: torch.Tensor,
+        cross: list[KeyValue],
+        prompt_ids: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Teacher-forced decoder: `decoder_input_ids [batch, seq]` -> `logits [batch, seq, vocab]`."""
         seq = decoder_input_ids.shape[1]
@@ -166,7 +187,36 @@ class Generator(nn.Module):
         cross_bias = padding_bias(encoder_attention_mask)
         for layer, layer_cross in zip(self.decoder_layers, cross, strict=True):
             x = layer(x, None, self_bias, layer_cross, cross_bias).hidden
-        return self.lm_logits(self.decoder_norm(x))
+        return self.output_scores(self.decoder_norm(x), cross[-1], encoder_attention_mask, prompt_ids)
+
+    def output_scores(
+        self,
+        hidden: torch.Tensor,
+        last_cross: KeyValue,
+        encoder_attention_mask: torch.Tensor,
+        prompt_ids: torch.Tensor | None,
+    ) -> torch.Tensor:
+        """`hidden [batch, seq, d_model]` (normed) -> `[batch, seq, vocab]`: LM logits, or with `copy_head` the
+        log of `gate * softmax(lm) + (1 - gate) * copy`, where copy scatters an attention over the prompt onto ids."""
+        batch, seq, d_model = hidden.shape
+        # 2-D into the LM head, so the exporter reuses the embedding initializer (see `lm_logits`).
+        logits = self.lm_logits(hidden.reshape(batch * seq, d_model)).reshape(batch, seq, -1)
+        if not self.config.copy_head:
+            return logits
+        if prompt_ids is None:
+            raise ValueError("a copy_head generator needs the prompt ids")
+        enc_seq = last_cross.key.shape[2]
+        keys = last_cross.key.transpose(1, 2).reshape(batch, enc_seq, d_model)  # [batch, enc_seq, d_model]
+        scores = self.copy_query(hidden) @ keys.transpose(1, 2) * d_model**-0.5  # [batch, seq, enc_seq]
+        # Image placeholders and padding are not words to copy.
+        copyable = (encoder_attention_mask > 0) & (prompt_ids != self.config.image_token_id)  # [batch, enc_seq]
+        scores = scores.masked_fill(~copyable[:, None, :], torch.finfo(scores.dtype).min)
+        attention = torch.softmax(scores, dim=-1)
+        index = prompt_ids[:, None, :].expand(-1, seq, -1)  # [batch, seq, enc_seq]
+        copied = torch.zeros_like(logits).scatter_add(2, index, attention)  # [batch, seq, vocab]
+        gate = torch.sigmoid(self.copy_gate(hidden))  # [batch, seq, 1]: probability of generating from the vocabulary
+        mixed = gate * torch.softmax(logits, dim=-1) + (1.0 - gate) * copied
+        return torch.log(mixed.clamp_min(1e-12))
 
     def lm_logits(self, hidden: torch.Tensor) -> torch.Tensor:
         """`[..., d_model]` -> `[..., vocab]` with the tied embedding (scaled by d_model^-0.5 as T5) plus a bias.

@@ -83,19 +83,23 @@ class GenEncoderGraph(nn.Module):
 
 
 class GenDecoderGraph(nn.Module):
-    """Inputs `input_ids, encoder_attention_mask, cross_{l}_k/v…, past_{l}_k/v…`; outputs `logits, present_{l}_k/v…`."""
+    """Inputs `input_ids, encoder_attention_mask, [prompt_ids,] cross_{l}_k/v…, past_{l}_k/v…`; outputs `logits,
+    present_{l}_k/v…`. `prompt_ids` exists only for a copy-head generator."""
 
     def __init__(self, model: RaBlip) -> None:
         super().__init__()
         self.model = model
         self.n_layers = model.config.generator.n_decoder_layers
+        self.copy_head = model.config.generator.copy_head
 
     def forward(
-        self, input_ids: torch.Tensor, encoder_attention_mask: torch.Tensor, *caches: torch.Tensor
+        self, input_ids: torch.Tensor, encoder_attention_mask: torch.Tensor, *tensors: torch.Tensor
     ) -> tuple[torch.Tensor, ...]:
+        prompt_ids = tensors[0] if self.copy_head else None
+        caches = tensors[1:] if self.copy_head else tensors
         cross = _unflatten(caches[: 2 * self.n_layers])
         past = _unflatten(caches[2 * self.n_layers :])
-        step = self.model.decode_step(input_ids, encoder_attention_mask, cross, past)
+        step = self.model.decode_step(input_ids, encoder_attention_mask, cross, past, prompt_ids)
         return (step.logits, *_flatten(step.present))
 
 
@@ -146,6 +150,9 @@ def build_graph_exports(model: RaBlip) -> list[GraphExport]:
     prompt_mask[1, enc_seq - 3 :] = 0
     kv_cross = [randn(_BATCH, heads, enc_seq, d_head) for _ in range(2 * n_layers)]
     kv_past = [randn(_BATCH, heads, _PAST, d_head) for _ in range(2 * n_layers)]
+
+    copy_inputs = (i64("prompt_ids", "batch", "enc_seq"),) if gen.copy_head else ()
+    copy_examples = (prompt_ids,) if gen.copy_head else ()
 
     return [
         GraphExport(
@@ -201,10 +208,22 @@ def build_graph_exports(model: RaBlip) -> list[GraphExport]:
             GraphSpec(
                 "gen_decoder",
                 "gen_decoder.onnx",
-                (i64("input_ids", "batch", 1), i64("encoder_attention_mask", "batch", "enc_seq"), *cross, *past),
+                (
+                    i64("input_ids", "batch", 1),
+                    i64("encoder_attention_mask", "batch", "enc_seq"),
+                    *copy_inputs,
+                    *cross,
+                    *past,
+                ),
                 (f32("logits", "batch", gen.vocab_size), *present),
             ),
             GenDecoderGraph(model),
-            (torch.randint(1000, 2000, (_BATCH, 1), generator=rng), prompt_mask, *kv_cross, *kv_past),
+            (
+                torch.randint(1000, 2000, (_BATCH, 1), generator=rng),
+                prompt_mask,
+                *copy_examples,
+                *kv_cross,
+                *kv_past,
+            ),
         ),
     ]

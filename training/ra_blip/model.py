@@ -96,23 +96,29 @@ class RaBlip(nn.Module):
         encoder_attention_mask: torch.Tensor,
         cross: list[KeyValue],
         past: list[KeyValue],
+        prompt_ids: torch.Tensor | None = None,
     ) -> DecodeStep:
-        """One token `[batch, 1]` after `past` (K/V `[batch, n_heads, past, d_head]`) -> logits `[batch, vocab]`."""
-        return self.generator.decode_step(input_ids, encoder_attention_mask, cross, past)
+        """One token `[batch, 1]` after `past` (K/V `[batch, n_heads, past, d_head]`) -> logits `[batch, vocab]`.
+        `prompt_ids [batch, enc_seq]` is needed by a copy-head generator."""
+        return self.generator.decode_step(input_ids, encoder_attention_mask, cross, past, prompt_ids)
 
     def step_function(
-        self, encoder: EncoderOutput, encoder_attention_mask: torch.Tensor, rows: int
+        self,
+        encoder: EncoderOutput,
+        encoder_attention_mask: torch.Tensor,
+        rows: int,
     ) -> DecoderStepFunction:
         """The narrow step `decoding.py` drives; each prompt row is repeated `rows / batch` times (beams)."""
         repeats = rows // encoder_attention_mask.shape[0]
         mask = encoder_attention_mask.repeat_interleave(repeats, dim=0)
+        ids = encoder.prompt_ids.repeat_interleave(repeats, dim=0)
         cross = [
             KeyValue(key=kv.key.repeat_interleave(repeats, dim=0), value=kv.value.repeat_interleave(repeats, dim=0))
             for kv in encoder.cross
         ]
 
         def step(input_ids: torch.Tensor, past: list[KeyValue]) -> DecodeStep:
-            return self.decode_step(input_ids, mask, cross, past)
+            return self.decode_step(input_ids, mask, cross, past, ids)
 
         return step
 
@@ -140,7 +146,7 @@ class RaBlip(nn.Module):
         encoder = self.encode_prompt(prompt_ids, prompt_mask, image_queries)
         start = torch.full_like(target_ids[:, :1], cfg.decoder_start_id)
         decoder_input_ids = torch.cat([start, target_ids[:, :-1]], dim=1)
-        logits = self.generator.decode_full(decoder_input_ids, prompt_mask, encoder.cross)
+        logits = self.generator.decode_full(decoder_input_ids, prompt_mask, encoder.cross, prompt_ids)
         labels = target_ids.masked_fill(target_ids == cfg.pad_id, IGNORE_INDEX)
         loss = F.cross_entropy(logits.flatten(0, 1), labels.flatten(), ignore_index=IGNORE_INDEX)
         return GeneratorLoss(loss=loss, logits=logits)

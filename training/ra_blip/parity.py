@@ -155,7 +155,7 @@ def _generate_case(
     prompt_mask = torch.ones_like(prompt_ids)
     encoder = model.encode_prompt(prompt_ids, prompt_mask, image_queries)
     start = torch.tensor([[gen.decoder_start_id]])
-    first_logits = model.decode_step(start, prompt_mask, encoder.cross, model.empty_past(1)).logits
+    first_logits = model.decode_step(start, prompt_mask, encoder.cross, model.empty_past(1), prompt_ids).logits
     greedy_config = GenerationConfig(MAX_NEW_TOKENS, gen.eos_id, gen.decoder_start_id, min_new_tokens=MAX_NEW_TOKENS)
     greedy = greedy_search(model.step_function(encoder, prompt_mask, 1), model.empty_past(1), greedy_config)
     beam_config = GenerationConfig(

@@ -114,6 +114,8 @@ def test_generator_graphs_and_decoding_match_pytorch(bundle: ParityBundle, case:
     def step(input_ids: torch.Tensor, past: list[KeyValue]) -> DecodeStep:
         rows = input_ids.shape[0]
         feeds = {"input_ids": input_ids.numpy(), "encoder_attention_mask": np.repeat(prompt_mask, rows, axis=0)}
+        if gen.copy_head:
+            feeds["prompt_ids"] = np.repeat(prompt_ids, rows, axis=0)
         feeds.update({name: np.repeat(value, rows, axis=0) for name, value in zip(cross_names, cross, strict=True)})
         feeds.update(
             {

@@ -31,7 +31,7 @@ def test_every_method_returns_the_documented_shapes(tiny_model: RaBlip) -> None:
     assert encoder.hidden.shape == (2, ids.shape[1], gen.d_model)
     assert len(encoder.cross) == gen.n_decoder_layers
     assert encoder.cross[0].key.shape == (2, gen.n_heads, ids.shape[1], gen.d_head)
-    step = tiny_model.decode_step(ids[:, :1], mask, encoder.cross, tiny_model.empty_past(2))
+    step = tiny_model.decode_step(ids[:, :1], mask, encoder.cross, tiny_model.empty_past(2), ids)
     assert step.logits.shape == (2, gen.vocab_size)
     assert step.present[0].value.shape == (2, gen.n_heads, 1, gen.d_head)
 
@@ -80,10 +80,10 @@ def test_cached_decode_steps_equal_the_full_recompute(tiny_model: RaBlip) -> Non
     queries = torch.randn(2, 4, tiny_model.config.qformer.d_qformer)
     encoder = tiny_model.encode_prompt(ids, mask, queries)
     decoder_ids = torch.tensor([[101, 2054, 2003, 3376, 1012], [101, 7592, 2088, 999, 102]])
-    full = tiny_model.generator.decode_full(decoder_ids, mask, encoder.cross)  # [2, 5, vocab]
+    full = tiny_model.generator.decode_full(decoder_ids, mask, encoder.cross, ids)  # [2, 5, vocab]
     past = tiny_model.empty_past(2)
     for position in range(decoder_ids.shape[1]):
-        step = tiny_model.decode_step(decoder_ids[:, position : position + 1], mask, encoder.cross, past)
+        step = tiny_model.decode_step(decoder_ids[:, position : position + 1], mask, encoder.cross, past, ids)
         assert torch.allclose(step.logits, full[:, position], atol=1e-5)
         past = step.present
 
@@ -118,3 +118,27 @@ def test_training_forward_learns_a_target(tiny_model: RaBlip) -> None:
         loss.backward()
         optimizer.step()
     assert loss.item() < 0.5 * first.loss.item()
+
+
+@torch.no_grad()
+def test_the_copy_head_gives_a_distribution_that_reaches_prompt_tokens(tiny_model: RaBlip) -> None:
+    """Log-probabilities sum to one, and with the gate closed all mass sits on copyable prompt tokens."""
+    _, ids, mask = _inputs(tiny_model)
+    gen = tiny_model.config.generator
+    assert gen.copy_head
+    ids = ids.clone()
+    ids[:, 1] = gen.image_token_id
+    encoder = tiny_model.encode_prompt(ids, mask, torch.randn(2, 4, tiny_model.config.qformer.d_qformer))
+    start = torch.full((2, 1), gen.decoder_start_id)
+    step = tiny_model.decode_step(start, mask, encoder.cross, tiny_model.empty_past(2), ids)
+    assert torch.allclose(step.logits.exp().sum(dim=-1), torch.ones(2), atol=1e-4)
+    gate_bias = tiny_model.generator.copy_gate.bias
+    saved = gate_bias.clone()
+    gate_bias.fill_(-1e4)  # gate -> 0: copy only
+    copied = tiny_model.decode_step(start, mask, encoder.cross, tiny_model.empty_past(2), ids).logits.exp()
+    gate_bias.copy_(saved)
+    for row in range(2):
+        allowed = {int(t) for t, m in zip(ids[row], mask[row], strict=True) if m and t != gen.image_token_id}
+        on_prompt = sum(float(copied[row, t]) for t in allowed)
+        assert on_prompt > 0.999
+        assert float(copied[row, gen.image_token_id]) < 1e-6

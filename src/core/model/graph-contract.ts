@@ -15,6 +15,8 @@ interface ContractTensor {
   readonly name: string;
   readonly dtype: TensorSpec['dtype'];
   readonly shape: readonly ContractDim[];
+  /** May be absent: `prompt_ids` exists only in a copy-head (pointer-generator) decoder. */
+  readonly optional?: boolean;
 }
 
 interface GraphContract {
@@ -61,6 +63,7 @@ function graphContract(graph: GraphName, nLayers: number): GraphContract {
         inputs: [
           i64('input_ids', ['batch', 1]),
           i64('encoder_attention_mask', ['batch', 'enc_seq']),
+          { ...i64('prompt_ids', ['batch', 'enc_seq']), optional: true },
           ...cross,
           ...perLayer('past', nLayers, ['batch', 'nHeads', 'past', 'dHead']),
         ],
@@ -104,6 +107,7 @@ function checkTensors(
   }
   for (const want of expected) {
     const spec = actual.find((t) => t.name === want.name);
+    if (spec === undefined && want.optional === true) continue;
     if (spec === undefined) {
       throw new BundleMismatchError(
         `manifest graph ${graph}: missing ${role} ${want.name} (manifest lists ${names.join(', ') || 'none'})`,

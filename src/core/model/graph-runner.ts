@@ -38,6 +38,8 @@ export class GraphRunner {
   private readonly crossNames: string[];
   private readonly pastNames: string[];
   private readonly presentNames: string[];
+  /** The decoder is a pointer-generator and reads the prompt ids (`prompt_ids` input). */
+  private readonly decoderCopies: boolean;
 
   constructor(bundle: ModelBundle) {
     this.bundle = bundle;
@@ -48,6 +50,7 @@ export class GraphRunner {
     this.crossNames = names('cross');
     this.pastNames = names('past');
     this.presentNames = names('present');
+    this.decoderCopies = bundle.manifest.graphs.gen_decoder.inputs.some((t) => t.name === 'prompt_ids');
   }
 
   /** `pixels` `[batch, 3, size, size]` -> image embeds `[batch, n_patch, d_vit]`. */
@@ -102,6 +105,7 @@ export class GraphRunner {
       state: {
         cross: this.crossNames.map((n) => readFloat(out, n)),
         encoderMask: prompt.mask,
+        promptIds: prompt.ids,
         rows: prompt.batch,
         encSeq: prompt.seq,
       },
@@ -116,6 +120,7 @@ export class GraphRunner {
       input_ids: int64(tokens, [rows, 1]),
       encoder_attention_mask: int64(cache.encoderMask, [rows, cache.encSeq]),
     };
+    if (this.decoderCopies) feeds['prompt_ids'] = int64(cache.promptIds, [rows, cache.encSeq]);
     this.crossNames.forEach((name, i) => (feeds[name] = float32(cache.cross[i]!, [rows, nHeads, cache.encSeq, dHead])));
     this.pastNames.forEach(
       (name, i) => (feeds[name] = float32(cache.past[i]!, [rows, nHeads, cache.pastLength, dHead])),

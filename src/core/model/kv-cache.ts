@@ -18,6 +18,8 @@ export interface EncoderState {
   readonly cross: readonly Float32Array[];
   /** `[rows, enc_seq]`, 1 for real positions, 0 for padding. */
   readonly encoderMask: BigInt64Array;
+  /** `[rows, enc_seq]`: the prompt ids, which a copy-head decoder (`prompt_ids` input) scatters its copy onto. */
+  readonly promptIds: BigInt64Array;
   readonly rows: number;
   readonly encSeq: number;
 }
@@ -58,6 +60,8 @@ export class KvCache {
   cross: Float32Array[];
   /** `[rows, enc_seq]`. */
   encoderMask: BigInt64Array;
+  /** `[rows, enc_seq]`. */
+  promptIds: BigInt64Array;
 
   /** An empty self cache over `encoder`, with each encoder row repeated `rowsPerRequest[i]` times (beams). */
   constructor(dims: CacheDims, encoder: EncoderState, rowsPerRequest: readonly number[]) {
@@ -72,6 +76,7 @@ export class KvCache {
     const repeat = !isIdentity(rows, encoder.rows);
     this.cross = encoder.cross.map((c) => (repeat ? gatherRows(c, crossRowSize, rows) : c));
     this.encoderMask = repeat ? gatherRows(encoder.encoderMask, encoder.encSeq, rows) : encoder.encoderMask;
+    this.promptIds = repeat ? gatherRows(encoder.promptIds, encoder.encSeq, rows) : encoder.promptIds;
     this.rows = rows.length;
     this.past = Array.from({ length: 2 * dims.nLayers }, () => new Float32Array(0));
   }
@@ -93,7 +98,7 @@ export class KvCache {
 
   /**
    * Row `i` of the self cache becomes old row `rows[i]` (beam reordering). The source row must decode the same
-   * request, so cross K/V and the mask stay as they are.
+   * request, so cross K/V, the mask and the prompt ids stay as they are.
    */
   reorder(rows: readonly number[]): void {
     if (rows.length !== this.rows) throw new Error('reorder keeps the row count; use keepRows to drop rows');
@@ -110,6 +115,7 @@ export class KvCache {
     this.past = this.past.map((p) => gatherRows(p, size, rows));
     this.cross = this.cross.map((c) => gatherRows(c, crossSize, rows));
     this.encoderMask = gatherRows(this.encoderMask, this.encSeq, rows);
+    this.promptIds = gatherRows(this.promptIds, this.encSeq, rows);
     this.rows = rows.length;
   }
 }

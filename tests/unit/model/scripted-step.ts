@@ -24,7 +24,13 @@ export const FAKE_DIMS = { nLayers: 1, nHeads: 1, dHead: 1 };
 /** Encoder output for `requests` rows: cross K holds the request index. */
 export function fakeEncoder(requests: number): EncoderState {
   const cross = Float32Array.from({ length: requests }, (_, i) => i);
-  return { cross: [cross, cross], encoderMask: new BigInt64Array(requests).fill(1n), rows: requests, encSeq: 1 };
+  return {
+    cross: [cross, cross],
+    encoderMask: new BigInt64Array(requests).fill(1n),
+    promptIds: BigInt64Array.from({ length: requests }, (_, i) => BigInt(i)),
+    rows: requests,
+    encSeq: 1,
+  };
 }
 
 /** A `DecoderStep` driven by `script`. */
