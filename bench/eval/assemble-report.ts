@@ -97,6 +97,7 @@ export function assembleReport(input: ReportInput): EvalReport {
     settings: {
       top_k: TOP_K,
       references: REFERENCES,
+      visual_link_threshold: input.options.visualLinkThreshold,
       max_new_tokens: MAX_NEW_TOKENS,
       batch_size: BATCH_SIZE,
       limit: input.options.limit ?? null,

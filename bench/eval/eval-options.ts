@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_VISUAL_LINK_THRESHOLD } from '../../src/core/pipeline/index.js';
 import { splitSchema, type Split } from '../../training/kb/question-record.js';
 
 /** Where the generated benchmark page goes for a full run. */
@@ -40,6 +41,8 @@ export interface EvalOptions {
   readonly predictions?: string;
   /** Seed of the subsets, distractors and their order. @default '1234' */
   readonly seed: string;
+  /** Least visual-key similarity that links a question image (visual entity linking). @default DEFAULT_VISUAL_LINK_THRESHOLD (0.9999) */
+  readonly visualLinkThreshold: number;
 }
 
 const count = z.coerce.number().int().positive();
@@ -59,6 +62,7 @@ const rawSchema = z.strictObject({
   'no-report': z.boolean().default(false),
   predictions: z.string().min(1).optional(),
   seed: z.string().min(1).default('1234'),
+  'visual-link-threshold': z.coerce.number().min(0).max(2).default(DEFAULT_VISUAL_LINK_THRESHOLD),
 });
 
 const stringFlags = [
@@ -73,6 +77,7 @@ const stringFlags = [
   'report',
   'predictions',
   'seed',
+  'visual-link-threshold',
 ];
 const booleanFlags = ['no-ablations', 'json', 'no-report'];
 
@@ -112,5 +117,6 @@ export function parseEvalArgs(argv: readonly string[]): EvalOptions {
     ...(report !== undefined && { report }),
     ...(raw.predictions !== undefined && { predictions: raw.predictions }),
     seed: raw.seed,
+    visualLinkThreshold: raw['visual-link-threshold'],
   };
 }

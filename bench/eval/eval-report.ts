@@ -23,6 +23,8 @@ export interface EvalCounts {
 export interface EvalSettings {
   readonly top_k: number;
   readonly references: number;
+  /** Least visual-key similarity that links a question image to a stored image item. */
+  readonly visual_link_threshold: number;
   readonly max_new_tokens: number;
   readonly batch_size: number;
   readonly limit: number | null;

@@ -1,8 +1,9 @@
 /**
- * Embeds every knowledge item with the model runtime (retrieval vectors, and the ViT features of image items that
- * answer time reuses), cached on disk under `<cacheRoot>/<configHash>/<fingerprint>/` so that a re-run with the same
- * bundle and knowledge base skips the work. The fingerprint hashes every bundle file and `knowledge.jsonl`, so a
- * retrained bundle (or a rebuilt knowledge base) with an unchanged config never reads stale vectors.
+ * Embeds every knowledge item with the model runtime (retrieval vectors, the ViT features of image items that
+ * answer time reuses, and the visual keys of image items that visual entity linking searches), cached on disk under
+ * `<cacheRoot>/<configHash>/<fingerprint>/` so that a re-run with the same bundle and knowledge base skips the work.
+ * The fingerprint hashes every bundle file and `knowledge.jsonl`, so a retrained bundle (or a rebuilt knowledge base)
+ * with an unchanged config never reads stale vectors. A cache written before visual keys existed gets them added.
  * @module
  */
 import { createHash } from 'node:crypto';
@@ -19,15 +20,21 @@ import {
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelRuntime } from '../../src/core/model/index.js';
+import { embedVisualKeys } from '../../src/core/pipeline/index.js';
 import type { ImageFeatures, KnowledgeInput } from '../../src/core/ports.js';
 import type { KnowledgeBase } from './eval-data.js';
 import { startProgress } from './progress-line.js';
 
-/** Vectors `[d_embed]` of every item and ViT features `[n_patch, d_vit]` of every image item, keyed by id. */
+/**
+ * Vectors `[d_embed]` of every item, ViT features `[n_patch, d_vit]` and visual keys `[d_embed]` of every image item,
+ * keyed by id.
+ */
 export interface KnowledgeEmbeddings {
   readonly vectors: ReadonlyMap<string, Float32Array>;
   readonly features: ReadonlyMap<string, ImageFeatures>;
+  readonly visualKeys: ReadonlyMap<string, Float32Array>;
   readonly cacheDir: string;
+  /** Whether the vectors and features came from the cache. */
   readonly isFromCache: boolean;
 }
 
@@ -66,14 +73,22 @@ function toInput(item: KnowledgeBase['items'][number], image?: Uint8Array): Know
   return { kind: 'text', text: item.text! };
 }
 
-function readCache(dir: string): KnowledgeEmbeddings | undefined {
+type CachedEmbeddings = Omit<KnowledgeEmbeddings, 'visualKeys' | 'cacheDir' | 'isFromCache'> & { meta: CacheMeta };
+
+const VISUAL_KEYS_FILE = 'visual-keys.f32';
+
+function asFloats(blob: Buffer): Float32Array {
+  return new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4);
+}
+
+function readCache(dir: string): CachedEmbeddings | undefined {
   const metaPath = join(dir, 'meta.json');
   if (!existsSync(metaPath)) return undefined;
   const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as CacheMeta;
   const vectorBlob = readFileSync(join(dir, 'vectors.f32'));
   const featureBlob = readFileSync(join(dir, 'features.f32'));
-  const all = new Float32Array(vectorBlob.buffer, vectorBlob.byteOffset, vectorBlob.byteLength / 4);
-  const allFeatures = new Float32Array(featureBlob.buffer, featureBlob.byteOffset, featureBlob.byteLength / 4);
+  const all = asFloats(vectorBlob);
+  const allFeatures = asFloats(featureBlob);
   const featureSize = meta.nPatch * meta.dVit;
   const vectors = new Map(meta.ids.map((id, i) => [id, all.subarray(i * meta.dEmbed, (i + 1) * meta.dEmbed)]));
   const features = new Map(
@@ -82,7 +97,50 @@ function readCache(dir: string): KnowledgeEmbeddings | undefined {
       { dims: [meta.nPatch, meta.dVit] as const, data: allFeatures.subarray(i * featureSize, (i + 1) * featureSize) },
     ]),
   );
-  return { vectors, features, cacheDir: dir, isFromCache: true };
+  return { vectors, features, meta };
+}
+
+/** The visual keys cached beside the vectors, or undefined when the cache predates them. */
+function readVisualKeys(dir: string, meta: CacheMeta): Map<string, Float32Array> | undefined {
+  const path = join(dir, VISUAL_KEYS_FILE);
+  if (!existsSync(path)) return undefined;
+  const all = asFloats(readFileSync(path));
+  if (all.length !== meta.imageIds.length * meta.dEmbed) return undefined;
+  return new Map(meta.imageIds.map((id, i) => [id, all.subarray(i * meta.dEmbed, (i + 1) * meta.dEmbed)]));
+}
+
+function concatFloats(arrays: readonly Float32Array[]): Buffer {
+  const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
+  arrays.reduce((at, a) => (out.set(a, at), at + a.length), 0);
+  return Buffer.from(out.buffer);
+}
+
+/** Writes the visual keys into an existing cache dir; the rename makes the file appear whole or not at all. */
+function writeVisualKeys(dir: string, meta: CacheMeta, keys: ReadonlyMap<string, Float32Array>): void {
+  const staging = join(dir, `${VISUAL_KEYS_FILE}.partial-${process.pid}`);
+  writeFileSync(staging, concatFloats(meta.imageIds.map((id) => keys.get(id)!)));
+  renameSync(staging, join(dir, VISUAL_KEYS_FILE));
+}
+
+/** Visual keys of the image items, as ingest computes them (`embedVisualKeys`: the image alone, no caption). */
+async function embedKnowledgeVisualKeys(
+  runtime: ModelRuntime,
+  kb: KnowledgeBase,
+  imageIds: readonly string[],
+  chunkSize: number,
+): Promise<Map<string, Float32Array>> {
+  const byId = new Map(kb.items.map((item) => [item.id, item]));
+  const keys = new Map<string, Float32Array>();
+  const progress = startProgress('embedding visual keys', imageIds.length);
+  for (let at = 0; at < imageIds.length; at += chunkSize) {
+    const chunk = imageIds.slice(at, at + chunkSize);
+    const images = await Promise.all(chunk.map((id) => readFile(join(kb.dir, byId.get(id)!.image!))));
+    const embedded = await embedVisualKeys(runtime, images);
+    chunk.forEach((id, i) => keys.set(id, embedded[i]!.embedding));
+    progress.advance(chunk.length);
+  }
+  progress.finish();
+  return keys;
 }
 
 function writeCache(
@@ -92,13 +150,15 @@ function writeCache(
 ): void {
   const staging = `${dir}.partial-${process.pid}`;
   mkdirSync(staging, { recursive: true });
-  const concat = (arrays: Float32Array[]) => {
-    const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
-    arrays.reduce((at, a) => (out.set(a, at), at + a.length), 0);
-    return Buffer.from(out.buffer);
-  };
-  writeFileSync(join(staging, 'vectors.f32'), concat(meta.ids.map((id) => embeddings.vectors.get(id)!)));
-  writeFileSync(join(staging, 'features.f32'), concat(meta.imageIds.map((id) => embeddings.features.get(id)!.data)));
+  writeFileSync(join(staging, 'vectors.f32'), concatFloats(meta.ids.map((id) => embeddings.vectors.get(id)!)));
+  writeFileSync(
+    join(staging, 'features.f32'),
+    concatFloats(meta.imageIds.map((id) => embeddings.features.get(id)!.data)),
+  );
+  writeFileSync(
+    join(staging, VISUAL_KEYS_FILE),
+    concatFloats(meta.imageIds.map((id) => embeddings.visualKeys.get(id)!)),
+  );
   writeFileSync(join(staging, 'meta.json'), JSON.stringify(meta));
   try {
     renameSync(staging, dir); // atomic: a half-written cache is never read
@@ -120,10 +180,17 @@ export async function embedKnowledgeBase(
     configHash.replace(/^sha256:/, '').slice(0, 16),
     await fingerprint(runtime.bundle.dir, kb),
   );
-  const cached = readCache(dir);
-  if (cached !== undefined) return cached;
-
   const chunkSize = options.chunkSize ?? 64;
+  const cached = readCache(dir);
+  if (cached !== undefined) {
+    let visualKeys = readVisualKeys(dir, cached.meta);
+    if (visualKeys === undefined) {
+      visualKeys = await embedKnowledgeVisualKeys(runtime, kb, cached.meta.imageIds, chunkSize);
+      writeVisualKeys(dir, cached.meta, visualKeys);
+    }
+    return { vectors: cached.vectors, features: cached.features, visualKeys, cacheDir: dir, isFromCache: true };
+  }
+
   const vectors = new Map<string, Float32Array>();
   const features = new Map<string, ImageFeatures>();
   const progress = startProgress('embedding knowledge', kb.items.length);
@@ -148,6 +215,7 @@ export async function embedKnowledgeBase(
     nPatch: dims.nPatch,
     dVit: dims.dVit,
   };
-  writeCache(dir, meta, { vectors, features });
-  return { vectors, features, cacheDir: dir, isFromCache: false };
+  const visualKeys = await embedKnowledgeVisualKeys(runtime, kb, meta.imageIds, chunkSize);
+  writeCache(dir, meta, { vectors, features, visualKeys });
+  return { vectors, features, visualKeys, cacheDir: dir, isFromCache: false };
 }

@@ -1,13 +1,20 @@
 /**
- * The retrieval half of the pipeline for every question: the question embedding (`embedText`, or for a question that
- * comes with an image the fusion embedding `embedKnowledge([{ kind: 'image', image, caption: question }])`, the
- * Q-Former reading the image with the question as instruction), top-K from the index, then the answer pipeline's own
- * `assembleKnowledge` picks the references for the prompt.
+ * The retrieval half of the pipeline for every question, through the answer path's own code: `retrieveKnowledge`
+ * (a question image is first linked to the stored image it shows by its visual key; linked, the question is retrieved
+ * for as "<caption>. <question>" through `embedText`, else as text or as the fusion embedding of image and question),
+ * top-K from the index, then `assembleKnowledge` picks the references for the prompt, the linked item first.
+ * Nothing here reads a question's gold ids.
  * @module
  */
 import { readFile } from 'node:fs/promises';
 import type { ModelRuntime } from '../../src/core/model/index.js';
-import { assembleKnowledge, referenceTokenAllowance, type TokenBudget } from '../../src/core/pipeline/index.js';
+import {
+  assembleKnowledge,
+  DEFAULT_VISUAL_LINK_THRESHOLD,
+  referenceTokenAllowance,
+  retrieveKnowledge,
+  type TokenBudget,
+} from '../../src/core/pipeline/index.js';
 import type { ImageFeatures } from '../../src/core/ports.js';
 import type { EvalQuestion } from './eval-question.js';
 import { EVAL_NAMESPACE, type KnowledgeIndex } from './knowledge-index.js';
@@ -22,6 +29,8 @@ export interface RetrievedQuestion {
   readonly references: readonly string[];
   /** ViT features of the question image, computed once for the embedding and reused by `generate`. */
   readonly questionImageFeatures?: ImageFeatures;
+  /** The image item the question image was linked to. */
+  readonly linkedId?: string;
 }
 
 /** Options of {@link retrieveQuestions}. */
@@ -32,6 +41,8 @@ export interface RetrieveOptions {
   readonly references: number;
   /** Questions per embedding call. @default 64 */
   readonly chunkSize?: number;
+  /** Least visual-key similarity that links a question image. @default DEFAULT_VISUAL_LINK_THRESHOLD */
+  readonly visualLinkThreshold?: number;
 }
 
 /** The prompt budget of `runtime`'s bundle, capped at `references` references. */
@@ -43,25 +54,6 @@ export function promptBudget(runtime: ModelRuntime, references: number): TokenBu
     maxRefTokens: prompt?.maxRefTokens ?? 0,
     imageTokens: dims.nQuery,
   };
-}
-
-interface QuestionEmbedding {
-  readonly vector: Float32Array;
-  readonly features?: ImageFeatures;
-}
-
-async function embedQuestions(runtime: ModelRuntime, questions: readonly EvalQuestion[]): Promise<QuestionEmbedding[]> {
-  const images = await Promise.all(questions.map((q) => (q.imagePath ? readFile(q.imagePath) : undefined)));
-  const withImage = questions.flatMap((q, i) => (images[i] ? [{ i, image: images[i]!, caption: q.question }] : []));
-  const textOnly = questions.flatMap((q, i) => (images[i] ? [] : [{ i, text: q.question }]));
-  const out = new Array<QuestionEmbedding>(questions.length);
-  const vectors = await runtime.embedText(textOnly.map((t) => t.text));
-  textOnly.forEach((t, k) => (out[t.i] = { vector: vectors[k]! }));
-  const fused = await runtime.embedKnowledge(
-    withImage.map((w) => ({ kind: 'image', image: w.image, caption: w.caption })),
-  );
-  withImage.forEach((w, k) => (out[w.i] = { vector: fused[k]!.embedding, features: fused[k]!.features }));
-  return out;
 }
 
 /** Embeds, retrieves and assembles references for every question. */
@@ -77,17 +69,25 @@ export async function retrieveQuestions(
   const out: RetrievedQuestion[] = [];
   for (let at = 0; at < questions.length; at += chunkSize) {
     const chunk = questions.slice(at, at + chunkSize);
-    const embedded = await embedQuestions(runtime, chunk);
+    const images = await Promise.all(chunk.map((q) => (q.imagePath ? readFile(q.imagePath) : undefined)));
+    const { results } = await retrieveKnowledge(
+      { model: runtime, index: knowledge.index },
+      EVAL_NAMESPACE,
+      chunk.map((q, i) => ({ question: q.question, ...(images[i] !== undefined && { image: images[i] }) })),
+      { topK: options.topK, visualLinkThreshold: options.visualLinkThreshold ?? DEFAULT_VISUAL_LINK_THRESHOLD },
+    );
     for (const [i, question] of chunk.entries()) {
-      const { vector, features } = embedded[i]!;
-      const matches = await knowledge.index.query(EVAL_NAMESPACE, vector, options.topK);
+      const { matches, linkedId, questionImageFeatures } = results[i]!;
       const allowance = referenceTokenAllowance(question.question, question.imagePath !== undefined, budget);
-      const { selected } = assembleKnowledge(matches, budget, allowance);
+      const { selected } = assembleKnowledge(matches, budget, allowance, {
+        ...(linkedId !== undefined && { leadId: linkedId }),
+      });
       out.push({
         question,
         ranked: matches.map((m) => m.id),
         references: selected.map((m) => m.id),
-        ...(features !== undefined && { questionImageFeatures: features }),
+        ...(questionImageFeatures !== undefined && { questionImageFeatures }),
+        ...(linkedId !== undefined && { linkedId }),
       });
     }
     progress.advance(chunk.length);

@@ -57,6 +57,7 @@ export interface AblationInput {
   readonly seed: string;
   readonly topK: number;
   readonly references: number;
+  readonly visualLinkThreshold: number;
   readonly batchSize: number;
   readonly maxNewTokens: number;
 }
@@ -125,7 +126,7 @@ async function runNoAskg(
       pipeline.runtime,
       pipeline.knowledge,
       input.subset.map((r) => r.question),
-      { topK: input.topK, references: input.references },
+      { topK: input.topK, references: input.references, visualLinkThreshold: input.visualLinkThreshold },
     );
     const plain = await generateOutcomes(
       pipeline.runtime,

@@ -40,6 +40,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
     const retrieved = await retrieveQuestions(main.runtime, main.knowledge, questions, {
       topK: TOP_K,
       references: REFERENCES,
+      visualLinkThreshold: options.visualLinkThreshold,
     });
     timings.retrieval = secondsSince(mark);
     mark = performance.now();
@@ -69,6 +70,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
         seed: options.seed,
         topK: TOP_K,
         references: REFERENCES,
+        visualLinkThreshold: options.visualLinkThreshold,
         batchSize: BATCH_SIZE,
         maxNewTokens: MAX_NEW_TOKENS,
       });

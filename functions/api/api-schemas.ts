@@ -57,8 +57,19 @@ export const EvidenceSchema = z
       .string()
       .optional()
       .openapi({ description: 'GET it with the same API key', example: '/v1/knowledge/flag-pe/image' }),
-    score: z.number().openapi({ description: 'Cosine similarity with the question' }),
+    score: z.number().openapi({
+      description:
+        'Cosine similarity with the question; for the linked image item, the similarity of the two images’ visual keys',
+    }),
     relevant: z.boolean().openapi({ description: 'The generator named this reference as relevant (ASKG)' }),
+    linked: z
+      .boolean()
+      .optional()
+      .openapi({
+        description:
+          'Present (true) on the image item that the question image shows (visual entity linking): it leads the evidence, ' +
+          'and its caption named the entity the other references were retrieved for',
+      }),
   })
   .openapi('Evidence');
 

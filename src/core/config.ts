@@ -44,6 +44,8 @@ const EnvironmentSchema = z.strictObject({
   RABLIP_BLOB_BACKEND: z.enum(['fs', 's3']).default('fs'),
   RABLIP_BLOB_BUCKET: z.string().min(3).optional(),
   RABLIP_KNOWLEDGE_BUCKET: z.string().min(3).optional(),
+  // In-memory LRU of cached ViT feature blobs in front of the blob store, per process (0 turns it off).
+  RABLIP_FEATURE_CACHE_MB: int(0, 65_536).default(64),
   // Limits. The body limit stays under Lambda's 6 MB synchronous payload; a 3 MiB image is 4 MiB of base64.
   RABLIP_MAX_BODY_BYTES: int(1_024, 100_000_000).default(5_242_880),
   RABLIP_MAX_QUESTION_CHARS: int(1, 100_000).default(1_000),
@@ -58,6 +60,8 @@ const EnvironmentSchema = z.strictObject({
   RABLIP_IMAGE_REF_TOKENS: int(0, 10_000).default(16),
   RABLIP_MAX_NEW_TOKENS: int(1, 1_024).default(32),
   RABLIP_NUM_BEAMS: int(1, 16).default(1),
+  /** Visual entity linking: least visual-key similarity of a question image to a stored image (above 1: off). */
+  RABLIP_VISUAL_LINK_THRESHOLD: z.coerce.number().min(0).max(2).default(0.9999),
   // Ingestion
   RABLIP_PASSAGE_MAX_CHARS: int(50, 8_000).default(400),
   RABLIP_INGEST_BATCH_SIZE: int(1, 1_000).default(16),
@@ -123,6 +127,7 @@ function toConfig(env: Environment) {
       backend: env.RABLIP_BLOB_BACKEND,
       bucket: env.RABLIP_BLOB_BUCKET,
       knowledgeBucket: env.RABLIP_KNOWLEDGE_BUCKET,
+      featureCacheBytes: env.RABLIP_FEATURE_CACHE_MB * 1024 * 1024,
     },
     limits: {
       maxBodyBytes: env.RABLIP_MAX_BODY_BYTES,
@@ -139,6 +144,7 @@ function toConfig(env: Environment) {
         imageTokens: env.RABLIP_IMAGE_REF_TOKENS,
       },
       generation: { maxNewTokens: env.RABLIP_MAX_NEW_TOKENS, numBeams: env.RABLIP_NUM_BEAMS },
+      visualLinkThreshold: env.RABLIP_VISUAL_LINK_THRESHOLD,
     },
     ingest: { passageMaxChars: env.RABLIP_PASSAGE_MAX_CHARS, batchSize: env.RABLIP_INGEST_BATCH_SIZE },
     aws: { region: env.AWS_REGION },

@@ -26,7 +26,7 @@ function toResponse(result: AnswerResult) {
   return {
     answer: result.answer,
     abstained: result.abstained,
-    evidence: result.evidence.map(({ id, modality, content, title, source, score, relevant }) => ({
+    evidence: result.evidence.map(({ id, modality, content, title, source, score, relevant, linked }) => ({
       id,
       modality,
       ...(modality === 'image' ? { caption: content, imageUrl: knowledgeImageUrl(id) } : { text: content }),
@@ -34,6 +34,7 @@ function toResponse(result: AnswerResult) {
       source,
       score,
       relevant,
+      ...(linked === true && { linked }),
     })),
     usage: result.usage,
     timings: result.timings,
@@ -66,6 +67,7 @@ export function registerAnswerRoute(app: OpenAPIHono<ApiEnv>, services: Knowledg
     budget: config.answer.budget,
     generation: config.answer.generation,
     modelTimeoutMs: config.model.timeoutMs,
+    visualLinkThreshold: config.answer.visualLinkThreshold,
   };
   app.openapi(route, async (c) => {
     const body = c.req.valid('json');

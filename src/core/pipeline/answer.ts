@@ -1,6 +1,7 @@
 /**
- * The answer pipeline: question -> question embedding -> top-K in the tenant's namespace -> assembled references
- * (with cached ViT features for images) -> ASKG generation -> answer, abstention and per-reference relevance.
+ * The answer pipeline: question -> retrieval (with an image: visual entity linking, then top-K for the linked entity
+ * and the question; see `retrieve-knowledge.ts`) -> assembled references (with cached ViT features for images) ->
+ * ASKG generation -> answer, abstention and per-reference relevance.
  * @module
  */
 import { performance } from 'node:perf_hooks';
@@ -9,7 +10,9 @@ import type { GenerationOptions, GenerationReference, ImageFeatures, Modality, V
 import { assembleKnowledge } from './assemble-knowledge.js';
 import { decodeImageFeatures, encodeImageFeatures } from './features-codec.js';
 import { getBlobIfPresent } from './knowledge-records.js';
+import { DEFAULT_VISUAL_LINK_THRESHOLD } from './link-question-images.js';
 import type { KnowledgeServices } from './pipeline-services.js';
+import { retrieveKnowledge } from './retrieve-knowledge.js';
 import { referenceTokenAllowance, type TokenBudget } from './token-budget.js';
 import { withModelDeadline } from './with-model-deadline.js';
 
@@ -27,6 +30,8 @@ export interface AnswerOptions {
   readonly generation: Required<GenerationOptions>;
   /** Deadline of each model call (question embedding, generation). */
   readonly modelTimeoutMs: number;
+  /** Least visual-key similarity that links a question image to a stored image item. @default 0.9999 */
+  readonly visualLinkThreshold?: number;
 }
 
 /** One reference shown to the generator, and what the generator made of it. */
@@ -37,10 +42,14 @@ export interface Evidence {
   readonly content: string;
   readonly title?: string;
   readonly source: string;
-  /** Retrieval score: cosine similarity with the question. */
+  /**
+   * Retrieval score: cosine similarity with the question; for the linked item, that of the two images' visual keys.
+   */
   readonly score: number;
   /** Named relevant by the generator (ASKG). */
   readonly relevant: boolean;
+  /** True for the image item the question image was linked to (it shows the same picture); absent otherwise. */
+  readonly linked?: true;
 }
 
 export interface AnswerTimings {
@@ -59,8 +68,12 @@ export interface AnswerResult {
   readonly timings: AnswerTimings;
 }
 
+function roundMs(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
 function elapsedSince(start: number): number {
-  return Math.round((performance.now() - start) * 100) / 100;
+  return roundMs(performance.now() - start);
 }
 
 /**
@@ -100,20 +113,6 @@ async function toReferences(
 }
 
 /**
- * The question's retrieval vector. With an image, the Q-Former reads it with the question as its instruction and the
- * fusion module joins both (the same path as image knowledge), so "whose flag is this?" can find that flag's facts.
- */
-async function embedQuestion(
-  model: KnowledgeServices['model'],
-  question: string,
-  image?: Uint8Array,
-): Promise<Float32Array[]> {
-  if (image === undefined) return model.embedText([question]);
-  const [embedded] = await model.embedKnowledge([{ kind: 'image', image, caption: question }]);
-  return embedded === undefined ? [] : [embedded.embedding];
-}
-
-/**
  * Answers a question from the tenant's knowledge.
  * @throws InvalidImageError or AppError `payload_too_large` for a bad question image; ModelTimeoutError when a model
  *   call misses `modelTimeoutMs`.
@@ -126,22 +125,26 @@ export async function answerQuestion(
   const start = performance.now();
   if (request.image !== undefined) inspectImage(request.image, options.imageLimits);
 
-  const embedStart = performance.now();
-  const [vector] = await withModelDeadline(
-    embedQuestion(services.model, request.question, request.image),
-    options.modelTimeoutMs,
-    'embedding the question',
+  const retrieval = await retrieveKnowledge(
+    services,
+    request.tenant,
+    [{ question: request.question, ...(request.image !== undefined && { image: request.image }) }],
+    {
+      topK: request.topK,
+      visualLinkThreshold: options.visualLinkThreshold ?? DEFAULT_VISUAL_LINK_THRESHOLD,
+      modelTimeoutMs: options.modelTimeoutMs,
+    },
   );
-  if (vector === undefined) throw new Error('model returned no question embedding');
-  const embedMs = elapsedSince(embedStart);
-
-  const retrieveStart = performance.now();
-  const matches = await services.index.query(request.tenant, vector, request.topK);
-  const retrieveMs = elapsedSince(retrieveStart);
+  const [retrieved] = retrieval.results;
+  if (retrieved === undefined) throw new Error('retrieval returned no result');
+  const embedMs = roundMs(retrieval.embedMs);
+  const retrieveMs = roundMs(retrieval.retrieveMs);
 
   const assembleStart = performance.now();
   const allowance = referenceTokenAllowance(request.question, request.image !== undefined, options.budget);
-  const { selected } = assembleKnowledge(matches, options.budget, allowance);
+  const { selected } = assembleKnowledge(retrieved.matches, options.budget, allowance, {
+    ...(retrieved.linkedId !== undefined && { leadId: retrieved.linkedId }),
+  });
   const { references, used } = await toReferences(services, selected);
   const assembleMs = elapsedSince(assembleStart);
 
@@ -167,6 +170,7 @@ export async function answerQuestion(
     source: match.metadata.source,
     score: match.score,
     relevant: relevant.has(match.id),
+    ...(match.id === retrieved.linkedId && { linked: true as const }),
   }));
   return {
     answer: generated.answer,

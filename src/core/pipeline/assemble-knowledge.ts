@@ -14,21 +14,29 @@ export interface AssembledKnowledge {
   readonly dropped: readonly VectorMatch[];
 }
 
+/** Options of {@link assembleKnowledge}. */
+export interface AssembleOptions {
+  /** Id of the match that goes first whatever its score: the image item the question image was linked to. */
+  readonly leadId?: string;
+}
+
 function byScore(a: VectorMatch, b: VectorMatch): number {
   return b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /**
  * Dedupes matches (by id, then by modality and normalised, case-folded content, keeping the best score), orders them by score,
- * then takes them greedily while they fit `maxReferences` and `allowanceTokens`. The best match is always taken:
- * the model truncates an over-long reference rather than lose it.
+ * then takes them greedily while they fit `maxReferences` and `allowanceTokens`. The best match (the `leadId` match
+ * when there is one) is always taken: the model truncates an over-long reference rather than lose it.
  */
 export function assembleKnowledge(
   matches: readonly VectorMatch[],
   budget: TokenBudget,
   allowanceTokens: number,
+  options: AssembleOptions = {},
 ): AssembledKnowledge {
-  const ordered = [...matches].sort(byScore);
+  const isLead = (match: VectorMatch) => (match.id === options.leadId ? 0 : 1);
+  const ordered = [...matches].sort((a, b) => isLead(a) - isLead(b) || byScore(a, b));
   const seen = new Set<string>();
   const selected: VectorMatch[] = [];
   const dropped: VectorMatch[] = [];

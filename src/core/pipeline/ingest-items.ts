@@ -1,7 +1,8 @@
 /**
  * Embeds knowledge items and stores them: image and cached ViT features in the BlobStore, then the vector in the
- * tenant's namespace. Items whose stored record already matches (same content, image and model version) are skipped,
- * so a repeated delivery costs one index fetch per batch and no model work.
+ * tenant's namespace, and for an image item its visual key (see `visual-keys.ts`) in the tenant's visual namespace.
+ * Items whose stored records already match (same content, image and model version) are skipped, so a repeated
+ * delivery costs an index fetch or two per batch and no model work.
  * @module
  */
 import { AppError, InvalidImageError } from '../errors.js';
@@ -11,6 +12,7 @@ import type { EmbeddedKnowledge, KnowledgeInput, KnowledgeMetadata, VectorRecord
 import { attributesBlobKey, imageBlobKeys } from './blob-keys.js';
 import { encodeImageFeatures } from './features-codec.js';
 import type { IngestServices } from './pipeline-services.js';
+import { embedVisualKeys, visualNamespace } from './visual-keys.js';
 
 /** Progress of one ingestion, in items. */
 export interface IngestProgress {
@@ -51,6 +53,7 @@ function planItem(tenant: string, item: KnowledgeItem, modelVersion: string): Pl
   return { item, metadata: { modality: 'image', content: item.caption, ...keys, ...common } };
 }
 
+/** Whether a stored record (an item, or its visual key: both carry the item's metadata) is current. */
 function isUnchanged(existing: VectorRecord | undefined, expected: KnowledgeMetadata): boolean {
   const stored = existing?.metadata;
   return (
@@ -114,17 +117,49 @@ function staleBlobRecords(existing: readonly VectorRecord[], written: readonly V
   });
 }
 
+/** The visual-key records of the image items the model embedded (the image decoded, so its key will too). */
+async function embedItemVisualKeys(
+  services: IngestServices,
+  outcomes: readonly EmbedOutcome[],
+): Promise<VectorRecord[]> {
+  const images = outcomes.flatMap((outcome) =>
+    'embedded' in outcome && outcome.planned.item.kind === 'image'
+      ? [{ planned: outcome.planned, image: outcome.planned.item.image }]
+      : [],
+  );
+  const keys = await embedVisualKeys(
+    services.model,
+    images.map((entry) => entry.image),
+  );
+  return images.map(({ planned }, i) => ({
+    id: planned.item.id,
+    values: keys[i]!.embedding,
+    metadata: planned.metadata,
+  }));
+}
+
+/** Ids of image items of `batch`, whose visual keys live in the visual namespace. */
+function imageIds(batch: readonly PlannedItem[]): string[] {
+  return batch.filter(({ item }) => item.kind === 'image').map(({ item }) => item.id);
+}
+
 async function ingestBatch(
   services: IngestServices,
   tenant: string,
   batch: readonly PlannedItem[],
 ): Promise<{ ingested: string[]; skipped: string[]; rejected: RejectedEntry[] }> {
-  const existing = await services.index.fetch(
-    tenant,
-    batch.map(({ item }) => item.id),
-  );
+  const ids = batch.map(({ item }) => item.id);
+  const withImage = imageIds(batch);
+  const [existing, existingKeys] = await Promise.all([
+    services.index.fetch(tenant, ids),
+    withImage.length > 0 ? services.index.fetch(visualNamespace(tenant), withImage) : Promise.resolve([]),
+  ]);
   const byId = new Map(existing.map((record) => [record.id, record]));
-  const fresh = batch.filter(({ item, metadata }) => !isUnchanged(byId.get(item.id), metadata));
+  const keyById = new Map(existingKeys.map((record) => [record.id, record]));
+  // An image item is current only with its visual key (items stored before visual keys existed get one now).
+  const isCurrent = ({ item, metadata }: PlannedItem) =>
+    isUnchanged(byId.get(item.id), metadata) && (item.kind !== 'image' || isUnchanged(keyById.get(item.id), metadata));
+  const fresh = batch.filter((planned) => !isCurrent(planned));
   const skipped = batch.filter((planned) => !fresh.includes(planned)).map(({ item }) => item.id);
   const outcomes = fresh.length > 0 ? await embedBatch(services, fresh) : [];
   for (const outcome of outcomes) await storeBlobs(services, tenant, outcome);
@@ -133,7 +168,20 @@ async function ingestBatch(
       ? [{ id: outcome.planned.item.id, values: outcome.embedded.embedding, metadata: outcome.planned.metadata }]
       : [],
   );
+  const visualKeys = await embedItemVisualKeys(services, outcomes);
+  // The item first, then its key: a key never points at an item that is not stored (delete goes the other way).
   if (records.length > 0) await services.index.upsert(tenant, records);
+  if (visualKeys.length > 0) await services.index.upsert(visualNamespace(tenant), visualKeys);
+  // An id that held an image and now holds text keeps no visual key.
+  const keyless = records.filter(
+    (record) => record.metadata.modality !== 'image' && byId.get(record.id)?.metadata.modality === 'image',
+  );
+  if (keyless.length > 0) {
+    await services.index.delete(
+      visualNamespace(tenant),
+      keyless.map((record) => record.id),
+    );
+  }
   const stale = staleBlobRecords(existing, records);
   // The index no longer points at the old blobs; only their blobs go, never the records just written.
   await Promise.all(stale.map((old) => removeStaleBlobs(services, old)));

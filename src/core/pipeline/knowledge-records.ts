@@ -1,5 +1,6 @@
 /**
- * Reading and removing stored knowledge items: the index record plus its blobs (image, cached features, attributes).
+ * Reading and removing stored knowledge items: the index record plus its blobs (image, cached features, attributes)
+ * and, for an image item, its visual key.
  * @module
  */
 import { NotFoundError } from '../errors.js';
@@ -9,6 +10,7 @@ import type { ItemAttributes } from '../knowledge/knowledge-item.js';
 import type { BlobStore, Modality, VectorRecord } from '../ports.js';
 import { attributesBlobKey } from './blob-keys.js';
 import type { KnowledgeServices } from './pipeline-services.js';
+import { visualNamespace } from './visual-keys.js';
 
 /** A stored knowledge item as the API shows it. */
 export interface KnowledgeView {
@@ -92,13 +94,18 @@ export async function readKnowledgeImage(
   return { bytes, contentType: header ? imageContentType(header.format) : 'application/octet-stream' };
 }
 
-/** Deletes records from the index first (so no answer cites them), then their blobs. */
+/**
+ * Deletes records from the index first (so no answer cites them), then their blobs. Image items lose their visual
+ * key before their record, so a key never outlives its item (ingest writes them the other way round).
+ */
 export async function removeKnowledgeRecords(
   services: KnowledgeServices,
   tenant: string,
   records: readonly VectorRecord[],
 ): Promise<void> {
   if (records.length === 0) return;
+  const images = records.filter((record) => record.metadata.modality === 'image').map((record) => record.id);
+  if (images.length > 0) await services.index.delete(visualNamespace(tenant), images);
   await services.index.delete(
     tenant,
     records.map((record) => record.id),

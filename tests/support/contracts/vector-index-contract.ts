@@ -3,6 +3,7 @@
  * @module
  */
 import { describe, expect, it } from 'vitest';
+import { visualNamespace } from '../../../src/core/pipeline/index.js';
 import type { VectorIndex } from '../../../src/core/ports.js';
 import {
   axisVector,
@@ -43,6 +44,21 @@ export function describeVectorIndexContract(name: string, getIndex: () => Vector
       expect(await index.fetch(b, ['a-only'])).toEqual([]);
       await index.delete(b, ['a-only']);
       expect(await index.fetch(a, ['a-only'])).toHaveLength(1);
+    });
+
+    it('takes a visual namespace (`<tenant>#visual`) through every call, apart from the tenant’s own', async () => {
+      const index = getIndex();
+      const tenant = freshNamespace('t');
+      const visual = visualNamespace(tenant);
+      const key = unitVector(dimensions, 2);
+      await index.upsert(tenant, [vectorRecord('item', key, imageMetadata())]);
+      await index.upsert(visual, [vectorRecord('item', key, imageMetadata())]);
+      expect((await index.query(visual, key, 1))[0]).toMatchObject({ id: 'item', metadata: imageMetadata() });
+      expect(await index.fetch(visual, ['item'])).toHaveLength(1);
+      await index.delete(visual, ['item']);
+      expect(await index.fetch(visual, ['item'])).toEqual([]);
+      expect(await index.query(visual, key, 1)).toEqual([]);
+      expect(await index.fetch(tenant, ['item'])).toHaveLength(1);
     });
 
     it('replaces a record on re-upsert of its id, without duplicates', async () => {

@@ -1,7 +1,9 @@
 /**
  * A fake ModelClient for unit tests of pipeline and API logic (never for model behaviour). Embeddings are hashed
- * bags of words, so retrieval ranks by word overlap; `generate` is scripted, by default "relevant = the references
- * that share a content word with the question, answer = the first of them, abstain when none does".
+ * bags of words, so retrieval ranks by word overlap; an image with an empty caption (a visual key) embeds as a
+ * pseudo-random unit vector seeded by its bytes, so the same image scores 1 and another ~0. `generate` is scripted,
+ * by default "relevant = the references that share a content word with the question, answer = the first of them,
+ * abstain when none does".
  * @module
  */
 import { createHash } from 'node:crypto';
@@ -40,6 +42,18 @@ export function bagOfWords(text: string): Float32Array {
   for (const word of contentWords(text)) {
     const bucket = createHash('sha256').update(word).digest().readUInt32LE(0) % FAKE_DIMENSIONS;
     vector[bucket] = (vector[bucket] ?? 0) + 1;
+  }
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((value) => value / norm);
+}
+
+/** A unit vector `[FAKE_DIMENSIONS]` that depends only on `bytes`: the fake's visual key of an image. */
+export function pixelKey(bytes: Uint8Array): Float32Array {
+  const vector = new Float32Array(FAKE_DIMENSIONS);
+  let digest = createHash('sha256').update(bytes).digest();
+  for (let i = 0; i < FAKE_DIMENSIONS; i += 8) {
+    for (let j = 0; j < 8; j++) vector[i + j] = digest.readUInt32LE(j * 4) / 0xffffffff - 0.5;
+    digest = createHash('sha256').update(digest).digest();
   }
   const norm = Math.hypot(...vector) || 1;
   return vector.map((value) => value / norm);
@@ -93,7 +107,8 @@ export class FakeModelClient implements ModelClient {
       if (this.options.refuseImage?.(item.image)) throw new InvalidImageError('fake model cannot decode this image');
       const [nPatch, dVit] = FAKE_FEATURE_DIMS;
       const data = Float32Array.from({ length: nPatch * dVit }, (_, i) => (item.image.length % 97) + i / 10);
-      return { embedding: bagOfWords(item.caption), features: { dims: [nPatch, dVit], data } };
+      const embedding = item.caption === '' ? pixelKey(item.image) : bagOfWords(item.caption);
+      return { embedding, features: { dims: [nPatch, dVit], data } };
     });
   }
 

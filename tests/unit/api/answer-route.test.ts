@@ -64,6 +64,24 @@ describe('POST /v1/answer', () => {
     ]);
   });
 
+  it('marks the evidence card of the stored image the question image shows as linked, first', async () => {
+    const { call, app } = await seededHarness();
+    const png = await solidPng(); // the bytes of zorb-photo
+    const body = await (await call('POST', '/v1/answer', { question: 'How deep is it?', image: base64(png) })).json();
+    expect(body.evidence[0]).toMatchObject({ id: 'zorb-photo', modality: 'image', linked: true });
+    expect(body.evidence.slice(1).every((card: { linked?: boolean }) => card.linked === undefined)).toBe(true);
+    expect(body.evidence.map((card: { id: string }) => card.id)).toContain('zorb-depth');
+    const document = await (await app.request('/openapi.json')).json();
+    expect(document.components.schemas.Evidence.properties.linked).toMatchObject({ type: 'boolean' });
+  });
+
+  it('links nothing when RABLIP_VISUAL_LINK_THRESHOLD is above 1', async () => {
+    const { call } = await seededHarness({ env: { RABLIP_VISUAL_LINK_THRESHOLD: '1.5' } });
+    const png = await solidPng();
+    const body = await (await call('POST', '/v1/answer', { question: 'How deep is it?', image: base64(png) })).json();
+    expect(body.evidence.some((card: { linked?: boolean }) => card.linked)).toBe(false);
+  });
+
   describe('refuses bad input with a clear 4xx and no model call', () => {
     const cases: [string, () => Promise<unknown>, number, string, RegExp][] = [
       ['an empty question', async () => ({ question: '' }), 400, 'invalid_input', /question is empty/],

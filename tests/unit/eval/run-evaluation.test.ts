@@ -92,6 +92,33 @@ describe('evaluation run', () => {
     expect(again.ablations).toBeNull();
   });
 
+  it('links each image question to the stored image it shows, by its visual key, and leads with it', () => {
+    const rows = readFileSync(join(dir, 'p.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; gold: string[]; ranked: string[]; linked: string | null });
+    const imageRows = rows.filter((row) => row.type === 'image_question');
+    expect(imageRows.length).toBeGreaterThan(0);
+    for (const row of imageRows) {
+      expect(row.linked).toBe(row.gold[0]);
+      expect(row.ranked[0]).toBe(row.linked);
+    }
+    expect(rows.filter((row) => row.type !== 'image_question').every((row) => row.linked === null)).toBe(true);
+  });
+
+  it('adds the visual keys to a cache written before they existed, with the same numbers', async () => {
+    const [cacheDir] = readdirSync(join(dir, 'cache'), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.name === 'visual-keys.f32')
+      .map((entry) => entry.parentPath);
+    expect(cacheDir).toBeDefined();
+    rmSync(join(cacheDir!, 'visual-keys.f32'));
+    const again = await runEvaluation(
+      parseEvalArgs(['--bundle', bundle, '--kb', join(dir, 'kb'), '--cache', join(dir, 'cache'), '--no-ablations']),
+    );
+    expect(existsSync(join(cacheDir!, 'visual-keys.f32'))).toBe(true);
+    expect(ratios(again)).toEqual(ratios(report));
+  });
+
   it('evaluates a questions file without gold: accuracy and abstention, no retrieval metrics', async () => {
     const file = join(dir, 'mine.jsonl');
     const lines = [
