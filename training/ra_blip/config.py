@@ -99,9 +99,17 @@ class GeneratorConfig:
     # Pointer-generator head: the decoder may copy prompt tokens (answers are mostly spans of the references, and the
     # test entities' names are never trained on). Adds the `prompt_ids` input to gen_decoder.
     copy_head: bool = False
+    # Lexical-overlap feature (DrQA's "exact match"): prompt tokens after the question whose id also occurs in the
+    # question get a learned embedding, so a small encoder sees at once which references speak of the question's
+    # words. The question ends at the first `question_end_id` (the references header's first token). None: off.
+    question_end_id: int | None = None
 
     def __post_init__(self) -> None:
         _require(self.d_model % self.n_heads == 0, "generator.d_model must be divisible by generator.n_heads")
+        _require(
+            self.question_end_id is None or 0 <= self.question_end_id < self.vocab_size,
+            "generator.question_end_id must be a token id",
+        )
         for name in ("pad_id", "decoder_start_id", "eos_id", "image_token_id"):
             _require(0 <= getattr(self, name) < self.vocab_size, f"generator.{name} must be a token id")
 

@@ -109,6 +109,8 @@ class Generator(nn.Module):
         self.token_embedding = nn.Embedding(config.vocab_size, d)
         self.image_projection = nn.Linear(d_qformer, d)
         self.encoder_positions = nn.Embedding(config.max_positions, d)
+        if config.question_end_id is not None:
+            self.overlap_embedding = nn.Embedding(2, d)
         self.decoder_positions = nn.Embedding(config.max_positions, d)
         self.encoder_layers = nn.ModuleList(EncoderLayer(config) for _ in range(config.n_encoder_layers))
         self.encoder_norm = nn.LayerNorm(d, eps=config.layer_norm_eps)
@@ -139,6 +141,8 @@ class Generator(nn.Module):
         """Encoder over the prompt; also projects each decoder layer's cross-attention K/V once."""
         positions = torch.arange(input_ids.shape[1], device=input_ids.device)
         x = self.embed_prompt(input_ids, image_queries) + self.encoder_positions(positions)[None]
+        if self.config.question_end_id is not None:
+            x = x + self.overlap_embedding(self.question_overlap(input_ids, attention_mask))
         bias = padding_bias(attention_mask)  # [batch, 1, 1, enc_seq]
         for layer in self.encoder_layers:
             x = layer(x, bias)
@@ -148,6 +152,14 @@ class Generator(nn.Module):
             cross=[layer.cross_attn.project_kv(hidden) for layer in self.decoder_stack()],
             prompt_ids=input_ids,
         )
+
+    def question_overlap(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """`[batch, enc_seq]` int64: 1 where a token after the question has an id that occurs in the question."""
+        after_question = torch.cumsum((input_ids == self.config.question_end_id).to(torch.int64), dim=1) > 0
+        in_question = ~after_question & (attention_mask > 0) & (input_ids != self.config.image_token_id)
+        same = input_ids[:, :, None] == input_ids[:, None, :]  # [batch, enc_seq, enc_seq]
+        matches = (same & in_question[:, None, :]).to(torch.int64).sum(dim=2) > 0
+        return (matches & after_question & (attention_mask > 0)).to(torch.int64)
 
     def decode_step(
         self,

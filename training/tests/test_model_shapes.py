@@ -95,6 +95,10 @@ def test_greedy_equals_beam_search_with_one_beam_and_batching_does_not_change_it
     encoder = tiny_model.encode_prompt(ids, mask, queries)
     gen = tiny_model.config.generator
     config = GenerationConfig(max_new_tokens=12, eos_token_id=gen.eos_id, decoder_start_token_id=gen.decoder_start_id)
+    # A random copy head repeats one prompt word (a flat LM cannot outbid it): generate from the vocabulary only.
+    gate_bias = tiny_model.generator.copy_gate.bias
+    saved = gate_bias.clone()
+    gate_bias.fill_(30.0)
     batched = greedy_search(tiny_model.step_function(encoder, mask, 2), tiny_model.empty_past(2), config)
     assert len(set(batched.sequences[0])) > 1
     for row in range(2):
@@ -102,6 +106,7 @@ def test_greedy_equals_beam_search_with_one_beam_and_batching_does_not_change_it
         step = tiny_model.step_function(single, mask[row : row + 1], 1)
         beam = beam_search(step, tiny_model.empty_past(1), config)
         assert beam.ids == batched.sequences[row]
+    gate_bias.copy_(saved)
 
 
 def test_training_forward_learns_a_target(tiny_model: RaBlip) -> None:
@@ -142,3 +147,14 @@ def test_the_copy_head_gives_a_distribution_that_reaches_prompt_tokens(tiny_mode
         on_prompt = sum(float(copied[row, t]) for t in allowed)
         assert on_prompt > 0.999
         assert float(copied[row, gen.image_token_id]) < 1e-6
+
+
+def test_the_overlap_feature_marks_reference_tokens_that_occur_in_the_question(tiny_model: RaBlip) -> None:
+    gen = tiny_model.config.generator
+    assert gen.question_end_id is not None
+    # question: capital of aruba  references: [1] text: the capital of aruba is oranjestad (+ padding)
+    q, refs = [6178, 1997, 27467], [gen.question_end_id, 1031, 1015, 1033, 1996, 6178, 1997, 27467, 2003, 17338]
+    ids = torch.tensor([q + refs + [0, 0]])
+    mask = torch.tensor([[1] * (len(q) + len(refs)) + [0, 0]])
+    overlap = tiny_model.generator.question_overlap(ids, mask)[0].tolist()
+    assert overlap == [0, 0, 0] + [0, 0, 0, 0, 0, 1, 1, 1, 0, 0] + [0, 0]
