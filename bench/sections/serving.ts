@@ -4,8 +4,10 @@
  * and ingests the demo knowledge base (ingest items/s). Then, through `POST /v1/answer` with real capital/currency
  * questions: sequential latency p50/p99; throughput at concurrency 1 and 16 with autocannon, whose ratio is the
  * dynamic-batching gain; and the API's own time per request, server-side time minus the model's (`timings.embedMs +
- * timings.generateMs`). Two more stacks on the same data dir: one batching `generate` as the model container does
- * (a what-if for the gain), and one whose model answers instantly, which cross-checks the overhead. Serves
+ * timings.generateMs`). The sequential questions come from a separate client process at the lowest scheduling
+ * priority, so that the client's own work cannot run on the server's clock (`sequential-client-process.ts`). Two more
+ * stacks on the same data dir: one batching `generate` as the model container does (a what-if for the gain), and one
+ * whose model answers instantly, which cross-checks the overhead. Serves
  * `models/ra-blip-mini` when it is there, else the random-weight demo bundle. About one to two minutes here.
  * @module
  */
@@ -16,10 +18,10 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEMO_KB_FILE, ensureDemoKnowledgeBase } from '../../functions/api/local-stack/demo-knowledge.js';
 import { loadDemoQuestions, type DemoQuestion } from '../serving/demo-questions.js';
-import { measureSequentialAnswers } from '../serving/measure-answers.js';
 import { measureThroughput } from '../serving/measure-throughput.js';
 import { summarizePercentiles } from '../serving/percentile.js';
 import { chooseServingBundle, hasBundleSource, type ServingBundle } from '../serving/serving-bundle.js';
+import { measureSequentialAnswersYielding } from '../serving/sequential-client-process.js';
 import { buildServingReport, serverMsMinus, type GainRound, type GainRuns } from '../serving/serving-report.js';
 import { startServingStack, type ServingStack } from '../serving/stack-process.js';
 import type { Batching, StackLaunch } from '../serving/stack-messages.js';
@@ -110,7 +112,7 @@ function benchShippedStack(settings: StackSettings, questions: readonly DemoQues
     if (stack.ingest === undefined) throw new Error('the stack reported no ingest');
     process.stderr.write('bench: sequential answers…\n');
     const target = { url: stack.url, apiKey: API_KEY, questions };
-    const sequential = await measureSequentialAnswers({ ...target, ...PLAN.sequential, runName: 'sequential' });
+    const sequential = await measureSequentialAnswersYielding({ ...target, ...PLAN.sequential, runName: 'sequential' });
     const serverMs = await stack.serverTimings();
     const shipped = await measureGain(stack, questions, SHIPPED_BATCHING);
     return { ingest: stack.ingest, sequential, serverMs, shipped };
@@ -122,7 +124,7 @@ function benchInstantStack(settings: StackSettings, questions: readonly DemoQues
   return withStack({ model: 'instant', isIngesting: false }, settings, async (stack) => {
     process.stderr.write('bench: sequential answers with an instant model…\n');
     const target = { url: stack.url, apiKey: API_KEY, questions };
-    const samples = await measureSequentialAnswers({ ...target, ...PLAN.instant, runName: 'instant' });
+    const samples = await measureSequentialAnswersYielding({ ...target, ...PLAN.instant, runName: 'instant' });
     const serverMs = await stack.serverTimings();
     return {
       server: summarizePercentiles(

@@ -21,17 +21,16 @@ const AnswerResponseSchema = z.object({
   }),
 });
 
+/** One answered question, checked where it crosses a process boundary (`sequential-client-process.ts`). */
+export const AnswerSampleSchema = AnswerResponseSchema.extend({
+  requestId: z.string(),
+  question: z.object({ question: z.string(), expected: z.string() }),
+  /** From sending the request to reading the whole body, in the process that asked. */
+  clientMs: z.number(),
+});
+
 /** One answered question. */
-export interface AnswerSample {
-  readonly requestId: string;
-  readonly question: DemoQuestion;
-  /** From sending the request to reading the whole body, in this process. */
-  readonly clientMs: number;
-  readonly answer: string;
-  readonly abstained: boolean;
-  readonly usage: z.infer<typeof AnswerResponseSchema>['usage'];
-  readonly timings: z.infer<typeof AnswerResponseSchema>['timings'];
-}
+export type AnswerSample = z.infer<typeof AnswerSampleSchema>;
 
 /** Options of `measureSequentialAnswers`. */
 export interface SequentialAnswersOptions {

@@ -144,7 +144,8 @@ export function buildServingReport(m: ServingMeasurements): Record<string, unkno
       api_overhead: {
         method:
           'server-side time of each sequential answer (request event to response finish) minus its ' +
-          'timings.embedMs + timings.generateMs',
+          'timings.embedMs + timings.generateMs; the questions come from a client process at the lowest ' +
+          'scheduling priority, so that it cannot preempt the server inside the response write',
         outside_pipeline_p50_ms: summarizePercentiles(
           serverMsMinus(seq, m.serverMs, (s) => s.timings.totalMs),
           3,

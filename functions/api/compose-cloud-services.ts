@@ -6,6 +6,7 @@
  * @module
  */
 import { ConfigError, type Config } from '../../src/core/config.js';
+import { cacheFeatureBlobs } from './cache-feature-blobs.js';
 import type { ComposedServices } from './composed-services.js';
 import { deferVectorIndex } from './deferred-vector-index.js';
 import {
@@ -37,7 +38,7 @@ export function composeCloudServices(config: Config): ComposedServices {
   return {
     model,
     index: deferVectorIndex(async () => createPineconeIndex(config, (await model.info()).dEmbed)),
-    blobs: createS3BlobStore(config.blobs.bucket ?? ''),
+    blobs: cacheFeatureBlobs(createS3BlobStore(config.blobs.bucket ?? ''), config),
     ...createDynamoDbStores(config),
     ...(knowledgeSource !== undefined && { knowledgeSource }),
     close: async () => {},

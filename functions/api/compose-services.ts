@@ -7,13 +7,17 @@ import { join } from 'node:path';
 import type { Config } from '../../src/core/config.js';
 import type { BlobStore, ModelClient, VectorIndex } from '../../src/core/ports.js';
 import { SqliteApiKeyStore } from '../../src/adapters/api-key-store-sqlite.js';
+import { CachedApiKeyStore } from '../../src/adapters/cached-api-key-store.js';
 import { FsBlobStore } from '../../src/adapters/blob-store-fs.js';
 import { SqliteJobStore } from '../../src/adapters/job-store-sqlite.js';
 import { loadInProcessModelClient } from '../../src/adapters/model-in-process.js';
 import { openSqliteDatabase, type SqliteDatabase } from '../../src/adapters/sqlite-database.js';
 import { SqliteUsageMeter } from '../../src/adapters/usage-meter-sqlite.js';
 import { EmbeddedVectorIndex } from '../../src/adapters/vector-index-embedded.js';
+import { WriteBehindUsageMeter } from '../../src/adapters/write-behind-usage-meter.js';
+import { cacheFeatureBlobs } from './cache-feature-blobs.js';
 import type { ComposedServices } from './composed-services.js';
+import { createLogger } from './create-logger.js';
 import { deferVectorIndex } from './deferred-vector-index.js';
 import {
   createDynamoDbStores,
@@ -26,6 +30,11 @@ import {
 
 /** The file of the embedded index and the SQLite stores, under the data dir. */
 export const SQLITE_FILE = 'rablip.sqlite';
+/** How long a request's usage may wait in memory before it is written (see `WriteBehindUsageMeter`). */
+const USAGE_FLUSH_AFTER_MS = 1_000;
+/** How long a known API key is trusted without reading the key table (see `CachedApiKeyStore`). */
+const API_KEY_TTL_MS = 60_000;
+const API_KEY_CACHE_ENTRIES = 10_000;
 
 /** The SQLite file under the data dir, opened on first use and shared by the embedded index and the SQLite stores. */
 interface LocalDatabase {
@@ -65,9 +74,27 @@ function createStores(config: Config, sqlite: LocalDatabase): StateStores {
 }
 
 function createBlobs(config: Config): BlobStore {
-  return config.blobs.backend === 'fs'
-    ? new FsBlobStore({ rootDir: join(config.local.dataDir, 'blobs') })
-    : createS3BlobStore(config.blobs.bucket ?? '');
+  const blobs =
+    config.blobs.backend === 'fs'
+      ? new FsBlobStore({ rootDir: join(config.local.dataDir, 'blobs') })
+      : createS3BlobStore(config.blobs.bucket ?? '');
+  return cacheFeatureBlobs(blobs, config);
+}
+
+/**
+ * The state stores off the request path, where this long-lived process allows it: known API keys from memory, and
+ * metering written behind (this process closes its services on a graceful stop, which writes what is pending).
+ */
+function offRequestPath(stores: StateStores, config: Config): StateStores & { usage: WriteBehindUsageMeter } {
+  const logger = createLogger('rablip-usage', config.logLevel);
+  return {
+    jobs: stores.jobs,
+    usage: new WriteBehindUsageMeter(stores.usage, {
+      flushAfterMs: USAGE_FLUSH_AFTER_MS,
+      onFlushError: (error) => logger.error('usage flush failed; retrying', { error: error as Error }),
+    }),
+    apiKeys: new CachedApiKeyStore(stores.apiKeys, { ttlMs: API_KEY_TTL_MS, maxEntries: API_KEY_CACHE_ENTRIES }),
+  };
 }
 
 /**
@@ -78,15 +105,20 @@ export async function composeServices(config: Config): Promise<ComposedServices>
   const { model, close: closeModel } = await createModel(config);
   const sqlite = localDatabase(config);
   const knowledgeSource = knowledgeBucketSource(config);
+  const stores = offRequestPath(createStores(config, sqlite), config);
   return {
     model,
     index: deferVectorIndex(async () => createIndex(config, (await model.info()).dEmbed, sqlite)),
     blobs: createBlobs(config),
-    ...createStores(config, sqlite),
+    ...stores,
     ...(knowledgeSource !== undefined && { knowledgeSource }),
     async close() {
-      await closeModel();
-      sqlite.close();
+      try {
+        await stores.usage.close();
+      } finally {
+        await closeModel();
+        sqlite.close();
+      }
     },
   };
 }

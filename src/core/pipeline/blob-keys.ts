@@ -34,6 +34,16 @@ export function imageBlobKeys(
   };
 }
 
+const FEATURES_KEY = /^tenants\/[^/]+\/features\//;
+
+/**
+ * Whether a key is one of `imageBlobKeys`' `featuresKey`s. Their bytes are a function of the key (image hash and
+ * model version are in it), so a cache of them can never be stale while the key exists.
+ */
+export function isFeaturesBlobKey(key: string): boolean {
+  return FEATURES_KEY.test(key);
+}
+
 /** The key of an item's caller-supplied attributes (JSON). */
 export function attributesBlobKey(tenant: string, id: string): string {
   return `tenants/${tenant}/attributes/${id}.json`;

@@ -9,6 +9,8 @@ import type { ImageFeatures } from '../ports.js';
 const MAGIC = 0x46564152; // "RAVF" read as a little-endian uint32
 const VERSION = 1;
 const HEADER_BYTES = 16;
+/** On a little-endian host the float32 payload is copied as bytes; elsewhere it is read value by value. */
+const IS_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /** Serialises `[n_patch, d_vit]` features for the BlobStore. */
 export function encodeImageFeatures(features: ImageFeatures): Uint8Array {
@@ -22,7 +24,11 @@ export function encodeImageFeatures(features: ImageFeatures): Uint8Array {
   view.setUint32(4, VERSION, true);
   view.setUint32(8, nPatch, true);
   view.setUint32(12, dVit, true);
-  features.data.forEach((value, i) => view.setFloat32(HEADER_BYTES + i * 4, value, true));
+  if (IS_LITTLE_ENDIAN) {
+    bytes.set(new Uint8Array(features.data.buffer, features.data.byteOffset, features.data.byteLength), HEADER_BYTES);
+  } else {
+    features.data.forEach((value, i) => view.setFloat32(HEADER_BYTES + i * 4, value, true));
+  }
   return bytes;
 }
 
@@ -41,6 +47,11 @@ export function decodeImageFeatures(bytes: Uint8Array): ImageFeatures {
     throw new AppError('backend_unavailable', `cached features blob is ${bytes.length} bytes, not ${nPatch}x${dVit}`);
   }
   const data = new Float32Array(nPatch * dVit);
-  for (let i = 0; i < data.length; i += 1) data[i] = view.getFloat32(HEADER_BYTES + i * 4, true);
+  if (IS_LITTLE_ENDIAN) {
+    // A byte copy into the fresh (aligned) array: the blob's payload need not be 4-byte aligned in its buffer.
+    new Uint8Array(data.buffer).set(bytes.subarray(HEADER_BYTES));
+  } else {
+    for (let i = 0; i < data.length; i += 1) data[i] = view.getFloat32(HEADER_BYTES + i * 4, true);
+  }
   return { dims: [nPatch, dVit], data };
 }
