@@ -45,8 +45,9 @@ export class TextTokenizer {
     return [...prefix, ...plain.slice(0, keep), ...suffix];
   }
 
-  /** Text of `ids`, without special tokens unless asked. */
+  /** Text of `ids`, without special tokens unless asked; '' for no ids (a generation that stopped at once). */
   decode(ids: readonly number[], options: { readonly skipSpecialTokens?: boolean } = {}): string {
+    if (ids.length === 0) return '';
     return this.tokenizer.decode([...ids], { skip_special_tokens: options.skipSpecialTokens ?? true });
   }
 

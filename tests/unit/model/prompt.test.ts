@@ -107,6 +107,12 @@ beforeAll(async () => {
 
 const words = (ids: readonly number[]) => ids.map((i) => WORDS[i]).join(' ');
 
+describe('tokenizer decode', () => {
+  it('gives empty text for no ids (a generation that stopped at its first token)', () => {
+    expect(tokenizer.decode([])).toBe('');
+  });
+});
+
 describe('generator prompt', () => {
   it('lays out question, question image, numbered references and EOS', () => {
     const prompt = buildGeneratorPrompt(tokenizer, spec, special, {
