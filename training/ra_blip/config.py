@@ -103,12 +103,21 @@ class GeneratorConfig:
     # question get a learned embedding, so a small encoder sees at once which references speak of the question's
     # words. The question ends at the first `question_end_id` (the references header's first token). None: off.
     question_end_id: int | None = None
+    # Reference-match feature (needs `question_end_id`): every token of reference n gets an embedding of how many of
+    # its tokens occur in the question (capped), so the "[n]" marker itself carries how well reference n matches.
+    # References start at `reference_start_id` (the first token of `prompt.reference_number`, "[" for "[{n}]").
+    reference_start_id: int | None = None
+    max_reference_match: int = 15
 
     def __post_init__(self) -> None:
         _require(self.d_model % self.n_heads == 0, "generator.d_model must be divisible by generator.n_heads")
         _require(
             self.question_end_id is None or 0 <= self.question_end_id < self.vocab_size,
             "generator.question_end_id must be a token id",
+        )
+        _require(
+            self.reference_start_id is None or self.question_end_id is not None,
+            "generator.reference_start_id needs generator.question_end_id",
         )
         for name in ("pad_id", "decoder_start_id", "eos_id", "image_token_id"):
             _require(0 <= getattr(self, name) < self.vocab_size, f"generator.{name} must be a token id")

@@ -111,6 +111,8 @@ class Generator(nn.Module):
         self.encoder_positions = nn.Embedding(config.max_positions, d)
         if config.question_end_id is not None:
             self.overlap_embedding = nn.Embedding(2, d)
+        if config.reference_start_id is not None:
+            self.match_embedding = nn.Embedding(config.max_reference_match + 1, d)
         self.decoder_positions = nn.Embedding(config.max_positions, d)
         self.encoder_layers = nn.ModuleList(EncoderLayer(config) for _ in range(config.n_encoder_layers))
         self.encoder_norm = nn.LayerNorm(d, eps=config.layer_norm_eps)
@@ -142,7 +144,10 @@ class Generator(nn.Module):
         positions = torch.arange(input_ids.shape[1], device=input_ids.device)
         x = self.embed_prompt(input_ids, image_queries) + self.encoder_positions(positions)[None]
         if self.config.question_end_id is not None:
-            x = x + self.overlap_embedding(self.question_overlap(input_ids, attention_mask))
+            overlap = self.question_overlap(input_ids, attention_mask)
+            x = x + self.overlap_embedding(overlap)
+            if self.config.reference_start_id is not None:
+                x = x + self.match_embedding(self.reference_match(input_ids, overlap))
         bias = padding_bias(attention_mask)  # [batch, 1, 1, enc_seq]
         for layer in self.encoder_layers:
             x = layer(x, bias)
@@ -160,6 +165,17 @@ class Generator(nn.Module):
         same = input_ids[:, :, None] == input_ids[:, None, :]  # [batch, enc_seq, enc_seq]
         matches = (same & in_question[:, None, :]).to(torch.int64).sum(dim=2) > 0
         return (matches & after_question & (attention_mask > 0)).to(torch.int64)
+
+    def reference_match(self, input_ids: torch.Tensor, overlap: torch.Tensor) -> torch.Tensor:
+        """`[batch, enc_seq]` int64: for each token of reference n, how many tokens of reference n are question
+        words (`overlap`), capped at `max_reference_match`; 0 in the question."""
+        after_question = torch.cumsum((input_ids == self.config.question_end_id).to(torch.int64), dim=1) > 0
+        starts = (input_ids == self.config.reference_start_id) & after_question
+        segment = torch.cumsum(starts.to(torch.int64), dim=1) * after_question.to(torch.int64)  # 0: question
+        same = segment[:, :, None] == segment[:, None, :]  # [batch, enc_seq, enc_seq]
+        count = (same & (overlap[:, None, :] > 0)).to(torch.int64).sum(dim=2)
+        count = torch.clamp(count, max=self.config.max_reference_match)
+        return torch.where(segment > 0, count, torch.zeros_like(count))
 
     def decode_step(
         self,

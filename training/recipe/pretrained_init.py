@@ -53,8 +53,9 @@ def init_generator_embeddings(model: RaBlip) -> None:
     reduced = centred @ v[: target.shape[1]].T  # [vocab, d_model]
     # Unit scale, as T5 initialises its tied embedding: the LM head multiplies by d_model^-0.5.
     target.copy_(reduced / reduced.std())
-    overlap = getattr(model.generator, "overlap_embedding", None)
-    if isinstance(overlap, torch.nn.Embedding):
-        # Same scale as the token embeddings, or the feature would start 50x weaker than the words it marks.
-        overlap.weight.normal_(0.0, 1.0)
+    for name in ("overlap_embedding", "match_embedding"):
+        feature = getattr(model.generator, name, None)
+        if isinstance(feature, torch.nn.Embedding):
+            # Same scale as the token embeddings, or the feature would start 50x weaker than the words it marks.
+            feature.weight.normal_(0.0, 1.0)
 

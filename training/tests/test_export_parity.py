@@ -31,7 +31,8 @@ from training.ra_blip.onnx_bundle import GraphSpec, TensorSpec, open_session, wr
 from training.ra_blip.parity import build_parity_fixture
 
 BUNDLE_DIR = Path(__file__).resolve().parents[2] / "build" / "parity" / "ra-blip-tiny"
-PARITY_SEED = 1234
+# Random weights: a seed whose greedy sequences are not one copied token repeated (the copy head makes that common).
+PARITY_SEED = 0
 TOLERANCE = 1e-4
 GENERATE_CASES = ("generate", "generate_question_image", "generate_no_image")
 

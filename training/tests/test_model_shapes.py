@@ -158,3 +158,17 @@ def test_the_overlap_feature_marks_reference_tokens_that_occur_in_the_question(t
     mask = torch.tensor([[1] * (len(q) + len(refs)) + [0, 0]])
     overlap = tiny_model.generator.question_overlap(ids, mask)[0].tolist()
     assert overlap == [0, 0, 0] + [0, 0, 0, 0, 0, 1, 1, 1, 0, 0] + [0, 0]
+
+
+def test_the_reference_match_feature_counts_question_words_per_reference(tiny_model: RaBlip) -> None:
+    gen = tiny_model.config.generator
+    assert gen.reference_start_id is not None and gen.question_end_id is not None
+    start, end = gen.reference_start_id, gen.question_end_id
+    # question: capital of aruba  references: [1] the capital of aruba [2] the currency of peru
+    q = [6178, 1997, 27467]
+    first, second = [start, 1015, 1033, 1996, 6178, 1997, 27467], [start, 1016, 1033, 1996, 9598, 1997, 7304]
+    ids = torch.tensor([q + [end, 1024] + first + second])
+    mask = torch.ones_like(ids)
+    overlap = tiny_model.generator.question_overlap(ids, mask)
+    match = tiny_model.generator.reference_match(ids, overlap)[0].tolist()
+    assert match == [0, 0, 0] + [0, 0] + [3] * 7 + [1] * 7
