@@ -57,6 +57,8 @@ def test_int8_bundles_keep_the_io_contract_and_approximate_fp32(tmp_path: Path, 
         "input_ids": np.array([[gen.decoder_start_id]], dtype=np.int64),
         "encoder_attention_mask": np.ones((1, 3), dtype=np.int64),
     }
+    if gen.copy_head:
+        decoder_feeds["prompt_ids"] = np.array([[2054, 2003, gen.eos_id]], dtype=np.int64)
     for layer in range(gen.n_decoder_layers):
         for kind in ("k", "v"):
             decoder_feeds[f"cross_{layer}_{kind}"] = np.random.default_rng(0).standard_normal(
