@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidImageError, ModelTimeoutError } from '../../../src/core/errors.js';
 import type { GenerateRequest } from '../../../src/core/ports.js';
-import { answerQuestion, uploadKnowledge, type AnswerOptions } from '../../../src/core/pipeline/index.js';
+import { answerQuestion, uploadKnowledge } from '../../../src/core/pipeline/index.js';
 import { overlapAnswer } from '../../support/fakes/fake-model-client.js';
 import { fakeServices, type FakeServices } from '../../support/fakes/fake-services.js';
 import { bombPngHeader, solidPng } from '../../support/fakes/image-fixtures.js';
+import { answerOptions, uploadOptions } from '../../support/fakes/pipeline-options.js';
 
-const options: AnswerOptions = {
-  imageLimits: { maxBytes: 100_000, maxPixels: 1_000_000 },
-  budget: { maxReferences: 5, maxPromptTokens: 480, maxRefTokens: 64, imageTokens: 16 },
-  generation: { maxNewTokens: 32, numBeams: 1 },
-  modelTimeoutMs: 1_000,
-};
-const uploadOptions = { batchSize: 8, imageLimits: options.imageLimits };
+const options = answerOptions;
 
 async function seeded(services: FakeServices, tenant = 'acme'): Promise<void> {
   const png = await solidPng();

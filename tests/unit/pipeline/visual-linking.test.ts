@@ -11,20 +11,14 @@ import {
   retrieveKnowledge,
   uploadKnowledge,
   visualNamespace,
-  type AnswerOptions,
 } from '../../../src/core/pipeline/index.js';
 import type { VectorMatch } from '../../../src/core/ports.js';
 import { pixelKey } from '../../support/fakes/fake-model-client.js';
 import { fakeServices, type FakeServices } from '../../support/fakes/fake-services.js';
 import { solidPng } from '../../support/fakes/image-fixtures.js';
+import { answerOptions, uploadOptions } from '../../support/fakes/pipeline-options.js';
 
-const options: AnswerOptions = {
-  imageLimits: { maxBytes: 100_000, maxPixels: 1_000_000 },
-  budget: { maxReferences: 5, maxPromptTokens: 480, maxRefTokens: 64, imageTokens: 16 },
-  generation: { maxNewTokens: 32, numBeams: 1 },
-  modelTimeoutMs: 1_000,
-};
-const uploadOptions = { batchSize: 8, imageLimits: options.imageLimits };
+const options = answerOptions;
 const QUESTION = 'Which city governs the country flying this flag?';
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
