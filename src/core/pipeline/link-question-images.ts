@@ -53,10 +53,11 @@ export async function linkQuestionImages(
 ): Promise<{ links: ImageLink[]; embedMs: number; retrieveMs: number }> {
   if (images.length === 0) return { links: [], embedMs: 0, retrieveMs: 0 };
   const embedStart = performance.now();
-  const embedding = embedVisualKeys(services.model, images);
-  const keys = await (options.modelTimeoutMs === undefined
-    ? embedding
-    : withModelDeadline(embedding, options.modelTimeoutMs, 'embedding the question image'));
+  const keys = await withModelDeadline(
+    embedVisualKeys(services.model, images),
+    options.modelTimeoutMs,
+    'embedding the question image',
+  );
   const embedMs = performance.now() - embedStart;
   const retrieveStart = performance.now();
   const links = await Promise.all(

@@ -87,17 +87,12 @@ export async function retrieveKnowledge(
   queries: readonly RetrievalQuery[],
   options: RetrievalOptions,
 ): Promise<RetrievalBatch> {
-  const guard = <T>(call: Promise<T>, what: string): Promise<T> =>
-    options.modelTimeoutMs === undefined ? call : withModelDeadline(call, options.modelTimeoutMs, what);
   const withImage = queries.flatMap((query, i) => (query.image === undefined ? [] : [{ i, image: query.image }]));
   const linking = await linkQuestionImages(
     services,
     namespace,
     withImage.map((entry) => entry.image),
-    {
-      threshold: options.visualLinkThreshold,
-      ...(options.modelTimeoutMs !== undefined && { modelTimeoutMs: options.modelTimeoutMs }),
-    },
+    { threshold: options.visualLinkThreshold, modelTimeoutMs: options.modelTimeoutMs },
   );
   const links = new Map(withImage.map((entry, k) => [entry.i, linking.links[k]!]));
 
@@ -107,14 +102,19 @@ export async function retrieveKnowledge(
   const embedStart = performance.now();
   const vectors = new Array<Float32Array | undefined>(queries.length).fill(undefined);
   if (texts.length > 0) {
-    const embedded = await guard(services.model.embedText(texts.map((entry) => entry.text)), 'embedding the question');
+    const embedded = await withModelDeadline(
+      services.model.embedText(texts.map((entry) => entry.text)),
+      options.modelTimeoutMs,
+      'embedding the question',
+    );
     texts.forEach((entry, k) => (vectors[entry.i] = embedded[k]));
   }
   if (fused.length > 0) {
-    const embedded = await guard(
+    const embedded = await withModelDeadline(
       services.model.embedKnowledge(
         fused.map((entry) => ({ kind: 'image', image: entry.image, caption: queries[entry.i]!.question })),
       ),
+      options.modelTimeoutMs,
       'embedding the question',
     );
     fused.forEach((entry, k) => (vectors[entry.i] = embedded[k]?.embedding));

@@ -8,10 +8,11 @@ import { ModelTimeoutError } from '../errors.js';
 export const MODEL_RETRY_AFTER_S = 5;
 
 /**
- * Resolves with `call`'s result, or rejects with ModelTimeoutError after `timeoutMs`. The call itself keeps running
- * (an in-process session cannot be cancelled); its late result is dropped.
+ * Resolves with `call`'s result, or rejects with ModelTimeoutError after `timeoutMs` (no deadline when undefined). The
+ * call itself keeps running (an in-process session cannot be cancelled); its late result is dropped.
  */
-export async function withModelDeadline<T>(call: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+export async function withModelDeadline<T>(call: Promise<T>, timeoutMs: number | undefined, what: string): Promise<T> {
+  if (timeoutMs === undefined) return call;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
