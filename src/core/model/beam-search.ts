@@ -87,7 +87,7 @@ export class BeamSearch implements TokenSearch {
     const vocab = logits.length / numBeams;
     for (let b = 0; b < numBeams; b++) {
       const row = logits.subarray(b * vocab, (b + 1) * vocab);
-      applyLogitsProcessors(this.processors, row, { generated: this.generated });
+      applyLogitsProcessors(this.processors, row, { generated: this.generated, tokens: this.beams[b]!.tokens });
       logSoftmax(row);
     }
     this.generated += 1;

@@ -20,6 +20,8 @@ export interface GenerationConfig {
   readonly eosTokenId: number;
   /** The first decoder input (not part of the output). */
   readonly decoderStartTokenId: number;
+  /** Keep answers to whole prompt words (`whole-words.ts`); read where the prompt is known (`generate`). */
+  readonly wholeWords: boolean;
 }
 
 /** What a caller may set; the rest comes from the bundle. */
@@ -32,6 +34,8 @@ export interface GenerationOptionsInput {
   readonly numBeams?: number;
   /** @default 1 */
   readonly lengthPenalty?: number;
+  /** Whole-word decoding for WordPiece generators; false gives the raw model's choices. @default true */
+  readonly wholeWords?: boolean;
 }
 
 const optionsSchema = z
@@ -40,6 +44,7 @@ const optionsSchema = z
     minNewTokens: z.number().int().min(0).default(0),
     numBeams: z.number().int().min(1).max(16).default(1),
     lengthPenalty: z.number().finite().default(1),
+    wholeWords: z.boolean().default(true),
   })
   .refine((o) => o.minNewTokens <= o.maxNewTokens, { message: 'minNewTokens must not exceed maxNewTokens' });
 

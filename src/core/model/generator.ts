@@ -28,10 +28,11 @@ export interface DecoderStepResult {
  */
 export type DecoderStep = (tokens: BigInt64Array, cache: KvCache) => Promise<DecoderStepResult>;
 
-/** The search a configuration asks for, with its processors and stop conditions. */
-export function createSearch(config: GenerationConfig): TokenSearch {
+/** The search a configuration asks for, with its processors (then `extra`, per request) and stop conditions. */
+export function createSearch(config: GenerationConfig, extra: readonly LogitsProcessor[] = []): TokenSearch {
   const processors: LogitsProcessor[] = [];
   if (config.minNewTokens > 0) processors.push(minNewTokensProcessor(config.minNewTokens, config.eosTokenId));
+  processors.push(...extra);
   if (config.numBeams === 1) {
     const stops = [eosStop(config.eosTokenId), maxNewTokensStop(config.maxNewTokens)];
     return new GreedySearch(processors, stops, config.eosTokenId);
@@ -41,16 +42,18 @@ export function createSearch(config: GenerationConfig): TokenSearch {
 
 /**
  * Decodes every encoder row (one per request) with its own configuration, in shared decoder calls.
- * Returns one sequence per request, in order.
+ * `processors[i]`, when given, are request i's own processors (they may read its prompt). Returns one sequence per
+ * request, in order.
  */
 export async function generateSequences(
   step: DecoderStep,
   dims: CacheDims,
   encoder: EncoderState,
   configs: readonly GenerationConfig[],
+  processors: readonly (readonly LogitsProcessor[])[] = [],
 ): Promise<DecodedSequence[]> {
   if (configs.length !== encoder.rows) throw new Error(`${configs.length} configs for ${encoder.rows} encoder rows`);
-  const searches = configs.map(createSearch);
+  const searches = configs.map((config, i) => createSearch(config, processors[i]));
   const cache = new KvCache(
     dims,
     encoder,

@@ -44,7 +44,7 @@ export class GreedySearch implements TokenSearch {
   }
 
   advance(logits: Float32Array): SearchStep {
-    applyLogitsProcessors(this.processors, logits, { generated: this.generated });
+    applyLogitsProcessors(this.processors, logits, { generated: this.generated, tokens: this.tokens });
     const token = argmax(logits);
     this.generated += 1;
     const isLast = isStopped(this.stops, token, this.generated);

@@ -8,6 +8,8 @@
 export interface RowContext {
   /** Tokens generated before this step in this row (the decoder start token excluded). */
   readonly generated: number;
+  /** The row's tokens so far (the decoder start token excluded). */
+  readonly tokens: readonly number[];
 }
 
 /** Edits `logits` (`[vocab]`, one row) in place. */

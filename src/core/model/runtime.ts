@@ -26,7 +26,9 @@ import { buildGeneratorPrompt, buildQformerInstruction } from './prompt.js';
 import type { GeneratorPrompt } from './prompt.js';
 import { concatRows, splitRows } from './row-blocks.js';
 import { packImageQueries, packTokenBatch } from './token-batch.js';
+import type { LogitsProcessor } from './logits-processors.js';
 import type { DecodedSequence } from './token-search.js';
+import { wholeWordProcessor } from './whole-words.js';
 
 /** Options of `ModelRuntime.load`. */
 export interface ModelRuntimeOptions extends LoadBundleOptions, ImagePreprocessOptions {
@@ -153,9 +155,11 @@ export class ModelRuntime {
     const configs = requests.map((r) => this.resolveConfig(r.options));
     const prompts = requests.map((r) => this.buildPrompt(r));
     const imageQueries = await this.queryImageSlots(requests);
+    const { wordPieces } = this.bundle.tokenizers.generator;
     const sequences = await this.decode(
       prompts.map((p, i) => ({ inputIds: p.inputIds, imageQueries: imageQueries[i]! })),
       configs,
+      prompts.map((p, i) => (wordPieces && configs[i]!.wholeWords ? [wholeWordProcessor(p.inputIds, wordPieces)] : [])),
     );
     const modelMs = performance.now() - started;
     return sequences.map((seq, i) => {
@@ -242,6 +246,7 @@ export class ModelRuntime {
   private async decode(
     inputs: readonly EncoderInput[],
     configs: readonly GenerationConfig[],
+    processors: readonly (readonly LogitsProcessor[])[] = [],
   ): Promise<DecodedSequence[]> {
     const { generator } = this.manifest.text;
     const prompt = packTokenBatch(
@@ -256,7 +261,7 @@ export class ModelRuntime {
       this.manifest.dims.dQformer,
     );
     const encoded = await this.graphs.runGenEncoder(prompt, imageQueries);
-    return generateSequences(this.graphs.decoderStep, this.graphs.cacheDims, encoded.state, configs);
+    return generateSequences(this.graphs.decoderStep, this.graphs.cacheDims, encoded.state, configs, processors);
   }
 
   private resolveConfig(options: GenerationOptionsInput | undefined): GenerationConfig {

@@ -6,6 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Tokenizer } from '@huggingface/tokenizers';
+import { readWordPieceVocab } from './whole-words.js';
+import type { WordPieceVocab } from './whole-words.js';
 
 /** Options of `TextTokenizer.encode`. */
 export interface EncodeOptions {
@@ -18,15 +20,18 @@ export interface EncodeOptions {
 /** Text to token ids and back, for one `tokenizer.json`. */
 export class TextTokenizer {
   private readonly tokenizer: Tokenizer;
+  /** The vocabulary's word pieces, for whole-word decoding; undefined when the model is not WordPiece. */
+  readonly wordPieces: WordPieceVocab | undefined;
 
-  private constructor(tokenizer: Tokenizer) {
+  private constructor(tokenizer: Tokenizer, wordPieces: WordPieceVocab | undefined) {
     this.tokenizer = tokenizer;
+    this.wordPieces = wordPieces;
   }
 
   /** Reads a `tokenizer.json` file. */
   static async fromFile(path: string): Promise<TextTokenizer> {
     const json: unknown = JSON.parse(await readFile(path, 'utf8'));
-    return new TextTokenizer(new Tokenizer(json as object, {}));
+    return new TextTokenizer(new Tokenizer(json as object, {}), readWordPieceVocab(json));
   }
 
   /** Token ids of `text`. */

@@ -113,6 +113,7 @@ describe('generation options', () => {
       maxNewTokens: 32,
       minNewTokens: 0,
       numBeams: 1,
+      wholeWords: true,
       lengthPenalty: 1,
       ...tokens,
     });

@@ -63,6 +63,7 @@ export function fakeConfig(overrides: Partial<GenerationConfig> = {}): Generatio
     lengthPenalty: 1,
     eosTokenId: EOS,
     decoderStartTokenId: START,
+    wholeWords: false,
     ...overrides,
   };
 }

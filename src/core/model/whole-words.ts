@@ -1,0 +1,81 @@
+/**
+ * Whole-word decoding for WordPiece generators. A copy head picks prompt tokens one piece at a time, and a small model
+ * can stop inside a word ("quill" for "Quillport") or open one with a continuation piece ("##uban" for "Aruban").
+ * Neither can come out of tokenising real text, so the loop forbids both:
+ * - a continuation piece (`##…`) never starts the output or follows punctuation, which WordPiece always splits off;
+ * - while the word being written is a proper prefix of prompt words and equal to none of them, only the pieces that
+ *   continue one of those words may follow (EOS included in what is masked).
+ * Words the prompt does not hold (generated from the vocabulary) are left free.
+ * @module
+ */
+import type { LogitsProcessor } from './logits-processors.js';
+
+/** What the constraint knows about a WordPiece vocabulary, indexed by token id. */
+export interface WordPieceVocab {
+  /** 1 for continuation pieces (`##…`). */
+  readonly isContinuation: Uint8Array;
+  /** 1 for single-character punctuation tokens. */
+  readonly isPunctuation: Uint8Array;
+  /** The ids of the continuation pieces. */
+  readonly continuationIds: Int32Array;
+}
+
+/** The continuation pieces of a vocabulary, read from a `tokenizer.json` WordPiece model; undefined otherwise. */
+export function readWordPieceVocab(tokenizerJson: unknown): WordPieceVocab | undefined {
+  const model = (tokenizerJson as { model?: { type?: string; vocab?: unknown; continuing_subword_prefix?: string } })
+    .model;
+  if (model?.type !== 'WordPiece' || typeof model.vocab !== 'object' || model.vocab === null) return undefined;
+  const prefix = model.continuing_subword_prefix ?? '##';
+  const entries = Object.entries(model.vocab as Record<string, number>);
+  const size = entries.reduce((max, [, id]) => Math.max(max, id + 1), 0);
+  const isContinuation = new Uint8Array(size);
+  const isPunctuation = new Uint8Array(size);
+  for (const [token, id] of entries) {
+    if (token.startsWith(prefix) && token.length > prefix.length) isContinuation[id] = 1;
+    else if (/^[\p{P}\p{S}]$/u.test(token)) isPunctuation[id] = 1;
+  }
+  const continuationIds = Int32Array.from(entries.filter(([, id]) => isContinuation[id] === 1).map(([, id]) => id));
+  return { isContinuation, isPunctuation, continuationIds };
+}
+
+/** The words of `ids` (a start piece and its continuation pieces), as id lists. */
+function splitWords(ids: readonly number[], vocab: WordPieceVocab): number[][] {
+  const words: number[][] = [];
+  for (const id of ids) {
+    if (vocab.isContinuation[id] === 1 && words.length > 0) words[words.length - 1]!.push(id);
+    else words.push([id]);
+  }
+  return words;
+}
+
+/** A processor that keeps the output to whole words of `promptIds` (see the module comment). */
+export function wholeWordProcessor(promptIds: readonly number[], vocab: WordPieceVocab): LogitsProcessor {
+  const byFirstPiece = new Map<number, number[][]>();
+  for (const word of splitWords(promptIds, vocab)) {
+    const list = byFirstPiece.get(word[0]!) ?? [];
+    list.push(word);
+    byFirstPiece.set(word[0]!, list);
+  }
+  const forbidContinuations = (logits: Float32Array): void => {
+    for (const id of vocab.continuationIds) if (id < logits.length) logits[id] = Number.NEGATIVE_INFINITY;
+  };
+  return function keepWholeWords(logits, row) {
+    const { tokens } = row;
+    const last = tokens[tokens.length - 1];
+    if (last === undefined || vocab.isPunctuation[last] === 1) {
+      forbidContinuations(logits);
+      return;
+    }
+    let start = tokens.length - 1;
+    while (start > 0 && vocab.isContinuation[tokens[start]!] === 1) start--;
+    const written = tokens.slice(start);
+    const next = new Set<number>();
+    for (const word of byFirstPiece.get(written[0]!) ?? []) {
+      if (word.length < written.length || !written.every((id, i) => word[i] === id)) continue;
+      if (word.length === written.length) return; // a complete prompt word: anything may follow
+      next.add(word[written.length]!);
+    }
+    if (next.size === 0) return;
+    for (let id = 0; id < logits.length; id++) if (!next.has(id)) logits[id] = Number.NEGATIVE_INFINITY;
+  };
+}
