@@ -14,6 +14,8 @@ import type { RetrievedQuestion } from './retrieve-questions.js';
 /** One generate call to make. */
 export interface GenerationJob {
   readonly question: EvalQuestion;
+  /** The question text the generator reads (see `RetrievedQuestion.generatorQuestion`). */
+  readonly generatorQuestion: string;
   /** Knowledge ids in prompt order (empty for closed-book). */
   readonly references: readonly string[];
   readonly questionImageFeatures?: ImageFeatures;
@@ -39,6 +41,7 @@ export function toGenerationJob(
 ): GenerationJob {
   return {
     question: retrieved.question,
+    generatorQuestion: retrieved.generatorQuestion,
     references,
     ...(retrieved.questionImageFeatures !== undefined && { questionImageFeatures: retrieved.questionImageFeatures }),
     ...(qformerQuestion !== undefined && { qformerQuestion }),
@@ -47,7 +50,7 @@ export function toGenerationJob(
 
 function toRequest(job: GenerationJob, catalog: ReferenceCatalog, maxNewTokens: number): RuntimeGenerateRequest {
   return {
-    question: job.question.question,
+    question: job.generatorQuestion,
     references: job.references.map((id) => {
       const reference = catalog.get(id);
       if (reference === undefined) throw new Error(`reference ${id} is not in the knowledge base`);

@@ -31,6 +31,8 @@ export interface RetrievedQuestion {
   readonly questionImageFeatures?: ImageFeatures;
   /** The image item the question image was linked to. */
   readonly linkedId?: string;
+  /** The question generation reads (the linked caption leads it when the image linked). */
+  readonly generatorQuestion: string;
 }
 
 /** Options of {@link retrieveQuestions}. */
@@ -77,13 +79,14 @@ export async function retrieveQuestions(
       { topK: options.topK, visualLinkThreshold: options.visualLinkThreshold ?? DEFAULT_VISUAL_LINK_THRESHOLD },
     );
     for (const [i, question] of chunk.entries()) {
-      const { matches, linkedId, questionImageFeatures } = results[i]!;
-      const allowance = referenceTokenAllowance(question.question, question.imagePath !== undefined, budget);
+      const { matches, linkedId, questionImageFeatures, question: generatorQuestion } = results[i]!;
+      const allowance = referenceTokenAllowance(generatorQuestion, question.imagePath !== undefined, budget);
       const { selected } = assembleKnowledge(matches, budget, allowance, {
         ...(linkedId !== undefined && { leadId: linkedId }),
       });
       out.push({
         question,
+        generatorQuestion,
         ranked: matches.map((m) => m.id),
         references: selected.map((m) => m.id),
         ...(questionImageFeatures !== undefined && { questionImageFeatures }),

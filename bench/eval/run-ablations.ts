@@ -157,7 +157,8 @@ export async function runAblations(input: AblationInput): Promise<AblationsRepor
     });
   const closedBook = await generate(
     'closed-book',
-    subset.map((r) => toGenerationJob(r, [])),
+    // No retrieval at all: not even the linked caption leads the question.
+    subset.map((r) => ({ ...toGenerationJob(r, []), generatorQuestion: r.question.question })),
   );
   const noInstruction = await generate(
     'no question instruction',

@@ -108,9 +108,14 @@ class GeneratorConfig:
     # References start at `reference_start_id` (the first token of `prompt.reference_number`, "[" for "[{n}]").
     reference_start_id: int | None = None
     max_reference_match: int = 15
+    # Pretrained text encoder: > 0 reads the prompt through the Q-Former's (MiniLM's) embeddings and this many BERT
+    # layers of the Q-Former's width (initialised from MiniLM's first layers), projected to d_model before the
+    # `n_encoder_layers` own layers. 0: the encoder starts from its own d_model embeddings.
+    text_encoder_layers: int = 0
 
     def __post_init__(self) -> None:
         _require(self.d_model % self.n_heads == 0, "generator.d_model must be divisible by generator.n_heads")
+        _require(self.text_encoder_layers >= 0, "generator.text_encoder_layers must be >= 0")
         _require(
             self.question_end_id is None or 0 <= self.question_end_id < self.vocab_size,
             "generator.question_end_id must be a token id",
@@ -188,6 +193,11 @@ class RaBlipConfig:
             self.prompt.max_references * (fixed_ref_tokens + self.prompt.max_ref_tokens) + 2 * self.qformer.n_query
             < self.generator.max_positions,
             "prompt.max_references * max_ref_tokens leaves no room for the question in generator.max_positions",
+        )
+        _require(
+            self.generator.text_encoder_layers == 0 or self.generator.max_positions <= self.qformer.max_positions,
+            "a generator text encoder reads prompts with the Q-Former's positions: generator.max_positions must not "
+            "exceed qformer.max_positions",
         )
 
     def to_dict(self) -> dict[str, Any]:

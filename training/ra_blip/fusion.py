@@ -12,25 +12,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .attention import MultiHeadAttention, padding_bias
+from .attention import padding_bias
+from .bert_layer import BertLayer
 from .config import FusionConfig
-from .feed_forward import PostNormFeedForward
 
 _QUERY_TYPE, _TEXT_TYPE = 0, 1
-
-
-class FusionLayer(nn.Module):
-    """BERT post-LN layer: self-attention then FFN, `[batch, seq, d_qformer]` in and out."""
-
-    def __init__(self, config: FusionConfig, d: int) -> None:
-        super().__init__()
-        self.self_attn = MultiHeadAttention(d, d, config.n_heads)
-        self.self_attn_norm = nn.LayerNorm(d, eps=config.layer_norm_eps)
-        self.ffn = PostNormFeedForward(d, config.d_ff, config.layer_norm_eps)
-
-    def forward(self, hidden: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-        hidden = self.self_attn_norm(hidden + self.self_attn(hidden, bias=bias))
-        return self.ffn(hidden)
 
 
 class FusionModule(nn.Module):
@@ -39,7 +25,9 @@ class FusionModule(nn.Module):
     def __init__(self, config: FusionConfig, d_qformer: int) -> None:
         super().__init__()
         self.type_embeddings = nn.Embedding(2, d_qformer)
-        self.layers = nn.ModuleList(FusionLayer(config, d_qformer) for _ in range(config.n_layers))
+        self.layers = nn.ModuleList(
+            BertLayer(d_qformer, config.n_heads, config.d_ff, config.layer_norm_eps) for _ in range(config.n_layers)
+        )
         self.projection = nn.Linear(d_qformer, config.d_embed)
 
     def forward(

@@ -21,7 +21,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from .attention import KeyValue, MultiHeadAttention, causal_bias, padding_bias
-from .config import GeneratorConfig
+from .bert_layer import BertLayer
+from .config import GeneratorConfig, QFormerConfig
 from .feed_forward import Mlp
 
 
@@ -102,17 +103,26 @@ class DecoderLayer(nn.Module):
 class Generator(nn.Module):
     """Prompt ids + image queries -> encoder states; decoder ids -> next-token logits over the shared vocabulary."""
 
-    def __init__(self, config: GeneratorConfig, d_qformer: int) -> None:
+    def __init__(self, config: GeneratorConfig, qformer: QFormerConfig) -> None:
         super().__init__()
         self.config = config
-        d = config.d_model
+        d, d_qformer = config.d_model, qformer.d_qformer
+        # The width the prompt is embedded at: the Q-Former's with a pretrained text encoder, else d_model.
+        d_prompt = d_qformer if config.text_encoder_layers > 0 else d
         self.token_embedding = nn.Embedding(config.vocab_size, d)
-        self.image_projection = nn.Linear(d_qformer, d)
-        self.encoder_positions = nn.Embedding(config.max_positions, d)
+        self.image_projection = nn.Linear(d_qformer, d_prompt)
+        if config.text_encoder_layers > 0:
+            self.text_layers = nn.ModuleList(
+                BertLayer(d_qformer, qformer.n_heads, qformer.d_ff, qformer.layer_norm_eps)
+                for _ in range(config.text_encoder_layers)
+            )
+            self.text_projection = nn.Linear(d_qformer, d)
+        else:
+            self.encoder_positions = nn.Embedding(config.max_positions, d)
         if config.question_end_id is not None:
-            self.overlap_embedding = nn.Embedding(2, d)
+            self.overlap_embedding = nn.Embedding(2, d_prompt)
         if config.reference_start_id is not None:
-            self.match_embedding = nn.Embedding(config.max_reference_match + 1, d)
+            self.match_embedding = nn.Embedding(config.max_reference_match + 1, d_prompt)
         self.decoder_positions = nn.Embedding(config.max_positions, d)
         self.encoder_layers = nn.ModuleList(EncoderLayer(config) for _ in range(config.n_encoder_layers))
         self.encoder_norm = nn.LayerNorm(d, eps=config.layer_norm_eps)
@@ -124,31 +134,52 @@ class Generator(nn.Module):
             self.copy_query = nn.Linear(d, d)
             self.copy_gate = nn.Linear(d, 1)
 
-    def embed_prompt(self, input_ids: torch.Tensor, image_queries: torch.Tensor) -> torch.Tensor:
-        """`input_ids [batch, enc_seq]`, `image_queries [batch, n_image_tok, d_qformer]` -> `[batch, enc_seq, d_model]`.
+    def embed_prompt(
+        self, input_ids: torch.Tensor, image_queries: torch.Tensor, token_states: torch.Tensor
+    ) -> torch.Tensor:
+        """`input_ids [batch, enc_seq]`, `image_queries [batch, n_image_tok, d_qformer]`, `token_states [batch,
+        enc_seq, d_prompt]` (the tokens' embeddings) -> `[batch, enc_seq, d_prompt]`.
 
         The k-th image token of a row takes row k of its projected image queries.
         """
-        projected = self.image_projection(image_queries)  # [batch, n_image_tok, d_model]
+        projected = self.image_projection(image_queries)  # [batch, n_image_tok, d_prompt]
         is_image = input_ids == self.config.image_token_id  # [batch, enc_seq]
         # Running count of image tokens = row of `projected`; 0 (unused) elsewhere. More image tokens than rows
         # is a caller error, and gather raises on it.
         slot = torch.where(is_image, torch.cumsum(is_image.to(torch.int64), dim=1) - 1, 0)
         gathered = torch.gather(projected, 1, slot[:, :, None].expand(-1, -1, projected.shape[2]))
-        return torch.where(is_image[:, :, None], gathered, self.token_embedding(input_ids))
+        return torch.where(is_image[:, :, None], gathered, token_states)
 
     def encode(
-        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, image_queries: torch.Tensor
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        image_queries: torch.Tensor,
+        text_embeddings: torch.Tensor | None = None,
     ) -> EncoderOutput:
-        """Encoder over the prompt; also projects each decoder layer's cross-attention K/V once."""
-        positions = torch.arange(input_ids.shape[1], device=input_ids.device)
-        x = self.embed_prompt(input_ids, image_queries) + self.encoder_positions(positions)[None]
+        """Encoder over the prompt; also projects each decoder layer's cross-attention K/V once.
+
+        `text_embeddings [batch, enc_seq, d_qformer]` (the Q-Former's embeddings of `input_ids`) is required with
+        `text_encoder_layers`."""
+        pretrained = self.config.text_encoder_layers > 0
+        if pretrained:
+            if text_embeddings is None:
+                raise ValueError("a generator with text_encoder_layers needs the Q-Former's text embeddings")
+            x = self.embed_prompt(input_ids, image_queries, text_embeddings)
+        else:
+            positions = torch.arange(input_ids.shape[1], device=input_ids.device)
+            x = self.embed_prompt(input_ids, image_queries, self.token_embedding(input_ids))
+            x = x + self.encoder_positions(positions)[None]
         if self.config.question_end_id is not None:
             overlap = self.question_overlap(input_ids, attention_mask)
             x = x + self.overlap_embedding(overlap)
             if self.config.reference_start_id is not None:
                 x = x + self.match_embedding(self.reference_match(input_ids, overlap))
         bias = padding_bias(attention_mask)  # [batch, 1, 1, enc_seq]
+        if pretrained:
+            for text_layer in self.text_layers:
+                x = text_layer(x, bias)
+            x = self.text_projection(x)  # [batch, enc_seq, d_model]
         for layer in self.encoder_layers:
             x = layer(x, bias)
         hidden = self.encoder_norm(x)  # [batch, enc_seq, d_model]

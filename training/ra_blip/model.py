@@ -43,7 +43,7 @@ class RaBlip(nn.Module):
         self.vit = VisionTransformer(config.vit)
         self.q_former = QFormer(config.qformer, d_vit=config.vit.d_vit)
         self.fusion = FusionModule(config.fusion, d_qformer=config.qformer.d_qformer)
-        self.generator = Generator(config.generator, d_qformer=config.qformer.d_qformer)
+        self.generator = Generator(config.generator, config.qformer)
         self.reset_parameters()
 
     @torch.no_grad()
@@ -87,8 +87,10 @@ class RaBlip(nn.Module):
     def encode_prompt(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor, image_queries: torch.Tensor
     ) -> EncoderOutput:
-        """Prompt `[batch, enc_seq]` with image tokens, `image_queries [batch, n_image_tok, d_qformer]`."""
-        return self.generator.encode(input_ids, attention_mask, image_queries)
+        """Prompt `[batch, enc_seq]` with image tokens, `image_queries [batch, n_image_tok, d_qformer]`. A pretrained
+        text encoder reads the prompt through the Q-Former's (MiniLM's) embeddings, so the table is stored once."""
+        text = self.q_former.embeddings(input_ids, None) if self.config.generator.text_encoder_layers > 0 else None
+        return self.generator.encode(input_ids, attention_mask, image_queries, text)
 
     def decode_step(
         self,

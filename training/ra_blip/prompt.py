@@ -6,6 +6,8 @@ same ids from the manifest's `prompt` entry, and the parity fixture checks that 
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,6 +50,13 @@ class PromptSpecialIds:
     eos_id: int
     n_query: int
     max_length: int
+
+
+def linked_question(caption: str, question: str) -> str:
+    """The question once its image is linked to a stored image item: the item's caption names the entity first
+    (`linkedQueryText` of src/core/pipeline/retrieve-knowledge.ts, which retrieval and generation both read)."""
+    named = re.sub(r"[.!?;:,\s]+$", "", caption.strip())
+    return question if named == "" else f"{named}. {question}"
 
 
 def encode_plain(tokenizer: Tokenizer, text: str) -> list[int]:

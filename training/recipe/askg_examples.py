@@ -6,6 +6,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from training.ra_blip.prompt import linked_question
+
 from .kb_data import KnowledgeBase, Question
 from .recipe_config import Stage3Config
 
@@ -28,17 +30,25 @@ def make_example(
 ) -> AskgExample:
     gold = [g for g in question.gold if g in kb.items]
     answer = question.answers[0] if question.answers else None
+    text = question.question
+    linked = kb.item_by_image.get(question.image) if question.image else None
+    if linked is not None and rng.random() < config.p_linked_question:
+        text = linked_question(linked.caption, text)
     if not config.askg:
         # No-ASKG ablation: oracle references only, every one named, never abstains (the paper's plain QA).
         refs = list(gold)
         rng.shuffle(refs)
-        return AskgExample(question.question, question.image, tuple(refs), tuple(range(1, len(refs) + 1)), answer)
+        return AskgExample(text, question.image, tuple(refs), tuple(range(1, len(refs) + 1)), answer)
     abstain = not gold or answer is None or rng.random() < config.p_abstain
     kept = [] if abstain else gold[: config.max_references]
     room = config.max_references - len(kept)
-    n_distractors = rng.randint(0 if kept else 1, room)
+    # Retrieval-like slots: look-alikes first (what top-k returns around the gold), random items where they run out.
+    look_alikes = min(room, max(config.retrieved_references - len(kept), 0 if kept else 1))
     hard = [n for n in question.negatives if n in kb.items and n not in question.gold]
-    distractors = rng.sample(hard, min(len(hard), rng.randint(0, n_distractors)))
+    distractors = rng.sample(hard, min(len(hard), look_alikes))
+    extra_room = room - look_alikes
+    with_extras = extra_room > 0 and rng.random() < config.p_extra_distractors
+    n_distractors = look_alikes + (rng.randint(1, extra_room) if with_extras else 0)
     while len(distractors) < n_distractors:
         candidate = rng.choice(item_ids)
         if candidate not in question.gold and candidate not in distractors:
@@ -47,5 +57,5 @@ def make_example(
     rng.shuffle(refs)
     relevant = tuple(sorted(refs.index(g) + 1 for g in kept))
     if kept and rng.random() < config.p_selection:
-        return AskgExample(question.question + SELECTION_SUFFIX, question.image, tuple(refs), relevant, None)
-    return AskgExample(question.question, question.image, tuple(refs), relevant, None if abstain else answer)
+        return AskgExample(text + SELECTION_SUFFIX, question.image, tuple(refs), relevant, None)
+    return AskgExample(text, question.image, tuple(refs), relevant, None if abstain else answer)

@@ -6,6 +6,8 @@ gives the TypeScript runtime.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -60,6 +62,11 @@ class KnowledgeBase:
 
     def image_items(self) -> list[KnowledgeItem]:
         return [item for item in self.items.values() if item.modality == "image"]
+
+    @cached_property
+    def item_by_image(self) -> dict[str, KnowledgeItem]:
+        """Image items by image path: a question image that is one of them links to it at answer time."""
+        return {item.image: item for item in self.image_items() if item.image}
 
     def text_items(self) -> list[KnowledgeItem]:
         return [item for item in self.items.values() if item.modality == "text"]

@@ -23,9 +23,22 @@ class Optimisation:
         self.scheduler.step()
 
 
-def make_optimisation(parameters: Iterable[torch.nn.Parameter], lr: float, steps: int) -> Optimisation:
+def make_optimisation(
+    parameters: Iterable[torch.nn.Parameter],
+    lr: float,
+    steps: int,
+    pretrained: Iterable[torch.nn.Parameter] = (),
+    pretrained_lr_scale: float = 1.0,
+) -> Optimisation:
+    """`pretrained` (a subset of `parameters`) learns at `lr * pretrained_lr_scale`, so fine-tuning keeps what
+    pretraining gave while new layers around it learn fast."""
     params = [p for p in parameters if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    slow = {id(p) for p in pretrained}
+    groups = [
+        {"params": [p for p in params if id(p) not in slow], "lr": lr},
+        {"params": [p for p in params if id(p) in slow], "lr": lr * pretrained_lr_scale},
+    ]
+    optimizer = torch.optim.AdamW([g for g in groups if g["params"]], weight_decay=0.01)
     warmup = max(1, steps // 20)
 
     def factor(step: int) -> float:

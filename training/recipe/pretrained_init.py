@@ -1,5 +1,6 @@
-"""Pretrained starting points beyond the Q-Former text branch: MiniLM's upper layers for the fusion module, and
-MiniLM's word embeddings (reduced by SVD) for the generator's tied embedding."""
+"""Pretrained starting points beyond the Q-Former text branch: MiniLM's upper layers for the fusion module, its
+first layers for the generator's text encoder, and its word embeddings (reduced by SVD) for the generator's tied
+embedding."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from safetensors.torch import load_file
 
 import torch
 
+from training.ra_blip.bert_layer import BertLayer
 from training.ra_blip.fusion import FusionModule
 from training.ra_blip.minilm import minilm_dir
 from training.ra_blip.model import RaBlip
@@ -17,12 +19,20 @@ def load_minilm_fusion(fusion: FusionModule, first_layer: int) -> None:
     """Copies MiniLM layers `first_layer…` into the fusion layers and zeroes the type embeddings, so that at the
     start `embed_text` is MiniLM's full encoder (Q-Former layers below, fusion layers above) with mean pooling:
     the pretrained sentence space, before retrieval training adapts it to multimodal knowledge."""
-    weights = load_file(str(minilm_dir() / "model.safetensors"))
     fusion.type_embeddings.weight.zero_()
-    for offset, layer in enumerate(fusion.layers):
+    load_minilm_layers(list(fusion.layers), first_layer)
+
+
+@torch.no_grad()
+def load_minilm_layers(layers: list[torch.nn.Module], first_layer: int) -> None:
+    """Copies MiniLM layers `first_layer…` into BERT-shaped `layers` (same widths)."""
+    weights = load_file(str(minilm_dir() / "model.safetensors"))
+    for offset, layer in enumerate(layers):
+        if not isinstance(layer, BertLayer):
+            raise TypeError(f"layer {offset} is a {type(layer).__name__}, not a BertLayer")
         prefix = f"encoder.layer.{first_layer + offset}."
         if prefix + "attention.self.query.weight" not in weights:
-            raise ValueError(f"MiniLM has no layer {first_layer + offset} for fusion layer {offset}")
+            raise ValueError(f"MiniLM has no layer {first_layer + offset} for layer {offset}")
         attn = layer.self_attn
         pairs = [
             (attn.query, "attention.self.query"),
@@ -43,7 +53,7 @@ def load_minilm_fusion(fusion: FusionModule, first_layer: int) -> None:
 @torch.no_grad()
 def init_generator_embeddings(model: RaBlip) -> None:
     """Starts the generator's tied token embeddings from MiniLM's word embeddings reduced to d_model by SVD, so rare
-    answer words begin with meaningful vectors instead of noise."""
+    answer words begin with meaningful vectors instead of noise; and a text encoder from MiniLM's first layers."""
     words = model.q_former.embeddings.word.weight  # [vocab, d_qformer]
     target = model.generator.token_embedding.weight  # [vocab, d_model]
     if words.shape[0] != target.shape[0] or target.shape[1] > words.shape[1]:
@@ -53,9 +63,21 @@ def init_generator_embeddings(model: RaBlip) -> None:
     reduced = centred @ v[: target.shape[1]].T  # [vocab, d_model]
     # Unit scale, as T5 initialises its tied embedding: the LM head multiplies by d_model^-0.5.
     target.copy_(reduced / reduced.std())
+    text_layers = getattr(model.generator, "text_layers", None)
+    if isinstance(text_layers, torch.nn.ModuleList):
+        load_minilm_layers(list(text_layers), first_layer=0)
+        # Query outputs are post-LN like the word embeddings beside them: start image tokens at the same scale.
+        projection = model.generator.image_projection
+        if projection.weight.shape[0] == projection.weight.shape[1]:
+            projection.weight.copy_(torch.eye(projection.weight.shape[0]))
+            projection.bias.zero_()
     for name in ("overlap_embedding", "match_embedding"):
         feature = getattr(model.generator, name, None)
         if isinstance(feature, torch.nn.Embedding):
-            # Same scale as the token embeddings, or the feature would start 50x weaker than the words it marks.
-            feature.weight.normal_(0.0, 1.0)
+            if text_layers is not None:
+                # Zero: the pretrained layers start on MiniLM's own inputs and learn how much the feature weighs.
+                feature.weight.zero_()
+            else:
+                # Same scale as the token embeddings, or the feature would start 50x weaker than the words it marks.
+                feature.weight.normal_(0.0, 1.0)
 

@@ -41,6 +41,14 @@ class Stage3Config:
     max_references: int
     p_abstain: float = 0.15  # drop every gold reference: the target is `relevant: none`
     p_selection: float = 0.15  # relevance-selection task (no answer in the target)
+    # The service hands the generator its top `retrieved_references` hits: gold plus look-alikes, so most examples
+    # fill that many slots with hard negatives. Some add random extras, up to max_references (injected noise).
+    retrieved_references: int = 4
+    p_extra_distractors: float = 0.4
+    pretrained_lr_scale: float = 0.1  # learning-rate factor of the generator's MiniLM text layers
+    # A question image that is a stored image item is linked at answer time, and its caption then leads the question
+    # (`linked_question`). Some examples keep the bare question: a user's own photo links to nothing.
+    p_linked_question: float = 0.8
     askg: bool = True  # False: the no-ASKG ablation (gold references only, no selection, no abstain)
 
 

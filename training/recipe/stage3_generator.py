@@ -31,6 +31,9 @@ from .stage1_pretrain import special_ids
 from .train_log import TrainLog
 
 
+BUCKET_POOL = 8  # batches drawn at once and regrouped by prompt length
+
+
 class ImageEmbedCache:
     """ViT outputs of every image the examples use, computed once (the ViT is frozen from here on)."""
 
@@ -87,6 +90,26 @@ def collate(
     return prompt_batch.input_ids, prompt_batch.attention_mask, image_queries, target_batch.input_ids
 
 
+def prompt_size(example: AskgExample, kb: KnowledgeBase) -> int:
+    """A cheap stand-in for the prompt's token count (characters; an image slot counts as its query tokens)."""
+    size = len(example.question) + (40 if example.question_image else 0)
+    for ref_id in example.references:
+        item = kb.items[ref_id]
+        size += len(item.caption) + 40 if item.modality == "image" else len(item.text)
+    return size
+
+
+def length_bucketed(
+    examples: list[AskgExample], kb: KnowledgeBase, batch_size: int, rng: random.Random
+) -> list[list[AskgExample]]:
+    """Batches of similar prompt length, in random order: a batch pads to its longest prompt, and the reference
+    count (4 to 12) would otherwise make most rows mostly padding."""
+    ordered = sorted(examples, key=lambda e: prompt_size(e, kb))
+    batches = [ordered[i : i + batch_size] for i in range(0, len(ordered), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
 def run_stage3(
     model: RaBlip,
     tokenizer: Tokenizer,
@@ -104,10 +127,22 @@ def run_stage3(
     images = ImageEmbedCache(model, kb)
     set_trainable([model], False)
     set_trainable([model.generator], True)
-    opt = make_optimisation(model.generator.parameters(), config.lr, config.steps)
+    text_layers = getattr(model.generator, "text_layers", None)
+    opt = make_optimisation(
+        model.generator.parameters(),
+        config.lr,
+        config.steps,
+        pretrained=text_layers.parameters() if isinstance(text_layers, torch.nn.Module) else (),
+        pretrained_lr_scale=config.pretrained_lr_scale,
+    )
     model.train()
+    pending: list[list[AskgExample]] = []
     for step in range(1, config.steps + 1):
-        batch = [make_example(rng.choice(questions), kb, rng, config, item_ids) for _ in range(config.batch_size)]
+        if not pending:
+            draws = BUCKET_POOL * config.batch_size
+            pool = [make_example(rng.choice(questions), kb, rng, config, item_ids) for _ in range(draws)]
+            pending = length_bucketed(pool, kb, config.batch_size, rng)
+        batch = pending.pop()
         ids, mask, image_queries, target = collate(model, tokenizer, kb, images, batch)
         loss = model(ids, mask, image_queries, target).loss
         opt.step(loss)

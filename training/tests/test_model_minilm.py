@@ -55,3 +55,24 @@ def test_query_ffn_starts_as_a_copy_of_the_text_ffn(minilm_qformer: QFormer) -> 
 def test_loading_into_a_mismatched_qformer_is_refused(tiny_config: RaBlipConfig) -> None:
     with pytest.raises(ValueError, match="hidden_size"):
         load_minilm(QFormer(tiny_config.qformer, d_vit=tiny_config.vit.d_vit))
+
+
+@torch.no_grad()
+def test_the_generator_text_encoder_starts_as_minilm_and_reads_the_qformer_embeddings(demo_config: RaBlipConfig) -> None:
+    from safetensors.torch import load_file
+
+    from training.ra_blip import RaBlip
+    from training.recipe.pretrained_init import init_generator_embeddings
+
+    assert demo_config.generator.text_encoder_layers > 0
+    model = RaBlip(demo_config)
+    load_minilm(model.q_former)
+    init_generator_embeddings(model)
+    weights = load_file(str(minilm_dir() / "model.safetensors"))
+    for i, layer in enumerate(model.generator.text_layers):
+        assert torch.equal(layer.self_attn.query.weight, weights[f"encoder.layer.{i}.attention.self.query.weight"])
+        assert torch.equal(layer.ffn.dense_out.bias, weights[f"encoder.layer.{i}.output.dense.bias"])
+    assert torch.equal(model.generator.overlap_embedding.weight, torch.zeros_like(model.generator.overlap_embedding.weight))
+    ids = torch.tensor([[2054, 2003, 102]])
+    encoded = model.encode_prompt(ids, torch.ones_like(ids), torch.zeros(1, 1, demo_config.qformer.d_qformer))
+    assert encoded.hidden.shape == (1, 3, demo_config.generator.d_model)

@@ -141,7 +141,7 @@ export async function answerQuestion(
   const retrieveMs = roundMs(retrieval.retrieveMs);
 
   const assembleStart = performance.now();
-  const allowance = referenceTokenAllowance(request.question, request.image !== undefined, options.budget);
+  const allowance = referenceTokenAllowance(retrieved.question, request.image !== undefined, options.budget);
   const { selected } = assembleKnowledge(retrieved.matches, options.budget, allowance, {
     ...(retrieved.linkedId !== undefined && { leadId: retrieved.linkedId }),
   });
@@ -151,7 +151,7 @@ export async function answerQuestion(
   const generateStart = performance.now();
   const generated = await withModelDeadline(
     services.model.generate({
-      question: request.question,
+      question: retrieved.question,
       ...(request.image !== undefined && { questionImage: request.image }),
       references,
       options: options.generation,

@@ -6,8 +6,10 @@
  *    so the question's text facts are in reach), else the question as before (`embedText`, or with an unlinked image
  *    the fusion embedding of the image with the question as instruction); top-K from the tenant namespace.
  *
- * The linked item leads the matches. The answer path calls this with one question, the evaluation with batches: one
- * code path, batched model calls.
+ * The linked item leads the matches, and the linked text is also the question generation reads (the generator is
+ * trained on it: the caption names the entity, so "the capital of the country with this flag" becomes a one-hop
+ * question). The answer path calls this with one question, the evaluation with batches: one code path, batched
+ * model calls.
  * @module
  */
 import type { ImageFeatures, ModelClient, VectorIndex, VectorMatch } from '../ports.js';
@@ -37,6 +39,8 @@ export interface RetrievedKnowledge {
   readonly matches: readonly VectorMatch[];
   /** Id of the image item the question image was linked to. */
   readonly linkedId?: string;
+  /** The question for generation: `linkedQueryText` of the linked caption and the question, else the question. */
+  readonly question: string;
   /** ViT features `[n_patch, d_vit]` of the question image. */
   readonly questionImageFeatures?: ImageFeatures;
 }
@@ -129,10 +133,12 @@ export async function retrieveKnowledge(
     }),
   );
   const retrieveMs = performance.now() - retrieveStart;
-  const results = queries.map((_, i): RetrievedKnowledge => {
+  const results = queries.map((query, i): RetrievedKnowledge => {
     const link = links.get(i);
+    const plan = plans[i]!;
     return {
       matches: mergeLinked(link?.linked, found[i]!, options.topK),
+      question: link?.linked !== undefined && plan.kind === 'text' ? plan.text : query.question,
       ...(link?.linked !== undefined && { linkedId: link.linked.id }),
       ...(link?.features !== undefined && { questionImageFeatures: link.features }),
     };

@@ -107,6 +107,8 @@ describe('answering with a question image', () => {
     expect(services.model.calls.embedText.at(-1)).toEqual([`Flag of American Samoa. ${QUESTION}`]);
     const generated = services.model.calls.generate.at(-1);
     expect(generated?.references[0]?.id).toBe('flag-asm');
+    // The generator reads the linked question too: it is trained on it, and it names the entity.
+    expect(generated?.question).toBe(`Flag of American Samoa. ${QUESTION}`);
   });
 
   it('keeps the fused image + question retrieval when the image matches no stored image', async () => {
@@ -122,6 +124,7 @@ describe('answering with a question image', () => {
     expect(result.evidence.map((evidence) => evidence.id)).toEqual(['flag-asm']);
     expect(result.evidence[0]?.linked).toBeUndefined();
     expect(services.model.calls.embedKnowledge.at(-1)).toEqual([{ kind: 'image', image: other, caption: QUESTION }]);
+    expect(services.model.calls.generate.at(-1)?.question).toBe(QUESTION);
   });
 
   it('links nothing when the threshold is above 1', async () => {
@@ -154,7 +157,9 @@ describe('retrieving for a batch of questions', () => {
     );
     expect(results[0]).toMatchObject({ matches: [{ id: 'cheese' }, expect.anything()] });
     expect(results[0]?.linkedId).toBeUndefined();
+    expect(results[0]?.question).toBe('What does Freedonia export?');
     expect(results[1]?.linkedId).toBe('flag-asm');
+    expect(results[1]?.question).toBe('Flag of American Samoa. Flag of American Samoa capital?');
     expect(results[1]?.matches.map((match) => match.id)).toEqual(['flag-asm', 'asm-capital']);
     expect(results[1]?.questionImageFeatures?.dims).toEqual([4, 3]);
     expect(results[2]?.linkedId).toBeUndefined();

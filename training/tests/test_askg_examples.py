@@ -1,0 +1,62 @@
+"""Stage-3 example sampling: retrieval-shaped references (gold + look-alikes), extras, abstain, length buckets."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from training.ra_blip.prompt import linked_question
+from training.recipe.askg_examples import SELECTION_SUFFIX, make_example
+from training.recipe.kb_data import KnowledgeBase, KnowledgeItem, Question, load_knowledge_base
+from training.recipe.recipe_config import Stage3Config
+from training.recipe.stage3_generator import length_bucketed, prompt_size
+from training.tests.test_train_smoke import write_kb
+
+CONFIG = Stage3Config(steps=1, batch_size=4, lr=1e-3, max_references=12, retrieved_references=4)
+
+
+def knowledge_base(tmp_path: Path) -> KnowledgeBase:
+    write_kb(tmp_path)
+    kb = load_knowledge_base(tmp_path)
+    for n in range(20):  # random items for the extras
+        noise = KnowledgeItem(id=f"noise-{n}", entity=f"e{n}", modality="text", kind="fact", text="x" * n)
+        kb.items[noise.id] = noise
+    return kb
+
+
+def test_most_examples_hold_the_gold_and_its_look_alikes_and_some_add_random_extras(tmp_path: Path) -> None:
+    kb = knowledge_base(tmp_path)
+    question = next(q for q in kb.questions["train"] if q.gold and q.negatives and q.answers)
+    rng, ids = random.Random(0), list(kb.items)
+    examples = [make_example(question, kb, rng, CONFIG, ids) for _ in range(400)]
+    answered = [e for e in examples if e.relevant]
+    assert all(len(e.references) >= CONFIG.retrieved_references for e in examples)
+    assert all(set(question.negatives) <= set(e.references) for e in answered)  # both look-alikes, every time
+    assert all([e.references[i - 1] for i in e.relevant] == list(question.gold) for e in answered)
+    with_extras = sum(len(e.references) > CONFIG.retrieved_references for e in examples) / len(examples)
+    assert abs(with_extras - CONFIG.p_extra_distractors) < 0.1
+    assert 0.05 < sum(not e.relevant for e in examples) / len(examples) < 0.3  # abstain examples name nothing
+
+
+def test_length_buckets_keep_every_example_and_group_similar_prompts(tmp_path: Path) -> None:
+    kb = knowledge_base(tmp_path)
+    rng, ids = random.Random(1), list(kb.items)
+    pool = [make_example(rng.choice(kb.questions["train"]), kb, rng, CONFIG, ids) for _ in range(32)]
+    batches = length_bucketed(pool, kb, 4, rng)
+    assert sorted(id(e) for b in batches for e in b) == sorted(id(e) for e in pool)
+    padded = sum(max(prompt_size(e, kb) for e in b) * len(b) for b in batches)
+    unbucketed = sum(max(prompt_size(e, kb) for e in pool[i : i + 4]) * 4 for i in range(0, 32, 4))
+    assert padded <= unbucketed
+
+
+def test_a_question_image_that_is_a_stored_item_leads_the_question_with_its_caption(tmp_path: Path) -> None:
+    kb = knowledge_base(tmp_path)
+    flag = kb.items["flag-alpha"]
+    question = Question(qid="i0", type="image_question", question="Which city is the capital of this flag's country?",
+                        answers=("aville",), gold=("flag-alpha", "cap-alpha"), negatives=(), split="train",
+                        entity="alpha", image=flag.image)
+    rng, ids = random.Random(2), list(kb.items)
+    texts = {make_example(question, kb, rng, CONFIG, ids).question.removesuffix(SELECTION_SUFFIX) for _ in range(50)}
+    assert texts == {question.question, linked_question("Flag of Alpha", question.question)}
+    assert linked_question("Flag of Alpha.", "Capital?") == "Flag of Alpha. Capital?"
+    assert linked_question("  ", "Capital?") == "Capital?"
