@@ -170,7 +170,12 @@ def check_decoder(model: RaBlip, out_dir: Path, spec: GraphSpec, past_lengths: S
         feeds.update({name: tensor.numpy() for name, tensor in zip(names, cross + past, strict=True)})
         logits = session.run(["logits"], feeds)[0]
         step = model.decode_step(ids, mask, _pairs(cross), _pairs(past), prompt_ids)
-        diff = float(np.abs(logits - step.logits.numpy()).max())
+        if gen.copy_head:
+            # Log-probabilities: compare probabilities, or clamped near-zero ones (log 1e-12) swing by more than
+            # anything a sampler could notice.
+            diff = float(np.abs(np.exp(logits) - np.exp(step.logits.numpy())).max())
+        else:
+            diff = float(np.abs(logits - step.logits.numpy()).max())
         if diff > DECODER_TOLERANCE:
             raise ValueError(f"gen_decoder differs from PyTorch by {diff} at past length {length}")
 
