@@ -285,6 +285,11 @@ class Generator(nn.Module):
         """
         return F.linear(hidden * self.config.d_model**-0.5, self.token_embedding.weight, self.lm_bias)
 
+    def text_layer_stack(self) -> list[BertLayer]:
+        """The pretrained text encoder's layers, typed; empty without `text_encoder_layers`."""
+        layers = getattr(self, "text_layers", None)
+        return [cast(BertLayer, layer) for layer in layers] if layers is not None else []
+
     def decoder_stack(self) -> list[DecoderLayer]:
         """The decoder layers, typed."""
         return [cast(DecoderLayer, layer) for layer in self.decoder_layers]

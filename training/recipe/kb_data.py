@@ -6,11 +6,10 @@ gives the TypeScript runtime.
 
 from __future__ import annotations
 
-from functools import cached_property
-
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 

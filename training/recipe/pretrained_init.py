@@ -63,9 +63,9 @@ def init_generator_embeddings(model: RaBlip) -> None:
     reduced = centred @ v[: target.shape[1]].T  # [vocab, d_model]
     # Unit scale, as T5 initialises its tied embedding: the LM head multiplies by d_model^-0.5.
     target.copy_(reduced / reduced.std())
-    text_layers = getattr(model.generator, "text_layers", None)
-    if isinstance(text_layers, torch.nn.ModuleList):
-        load_minilm_layers(list(text_layers), first_layer=0)
+    text_layers = model.generator.text_layer_stack()
+    if text_layers:
+        load_minilm_layers(list[torch.nn.Module](text_layers), first_layer=0)
         # Query outputs are post-LN like the word embeddings beside them: start image tokens at the same scale.
         projection = model.generator.image_projection
         if projection.weight.shape[0] == projection.weight.shape[1]:
@@ -74,7 +74,7 @@ def init_generator_embeddings(model: RaBlip) -> None:
     for name in ("overlap_embedding", "match_embedding"):
         feature = getattr(model.generator, name, None)
         if isinstance(feature, torch.nn.Embedding):
-            if text_layers is not None:
+            if text_layers:
                 # Zero: the pretrained layers start on MiniLM's own inputs and learn how much the feature weighs.
                 feature.weight.zero_()
             else:

@@ -127,12 +127,11 @@ def run_stage3(
     images = ImageEmbedCache(model, kb)
     set_trainable([model], False)
     set_trainable([model.generator], True)
-    text_layers = getattr(model.generator, "text_layers", None)
     opt = make_optimisation(
         model.generator.parameters(),
         config.lr,
         config.steps,
-        pretrained=text_layers.parameters() if isinstance(text_layers, torch.nn.Module) else (),
+        pretrained=[p for layer in model.generator.text_layer_stack() for p in layer.parameters()],
         pretrained_lr_scale=config.pretrained_lr_scale,
     )
     model.train()
