@@ -4,7 +4,7 @@
  * @module
  */
 import type { ModelClient } from '../src/core/ports.js';
-import type { BatchStats } from './batch-stats.js';
+import type { BatchStats } from '../src/core/model/index.js';
 
 /** The model as the container serves it: the port (already micro-batched) and its batching counters. */
 export interface ServedModel {

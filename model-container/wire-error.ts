@@ -51,18 +51,22 @@ export function fromWireError(body: unknown, context: WireErrorContext): AppErro
   const parsed = wireErrorSchema.safeParse(body);
   if (!parsed.success) return undefined;
   const { code, message } = parsed.data.error;
-  const text = `model container: ${message}`;
+  return appErrorForCode(code, `model container: ${message}`, context);
+}
+
+/** The `AppError` subclass of an error code (an unknown code becomes `model_unavailable`, naming the code). */
+export function appErrorForCode(code: string, message: string, context: WireErrorContext): AppError {
   const options = context.cause === undefined ? undefined : { cause: context.cause };
-  if (!isErrorCode(code)) return new AppError('model_unavailable', `${text} (code ${code})`, options);
+  if (!isErrorCode(code)) return new AppError('model_unavailable', `${message} (code ${code})`, options);
   switch (code) {
     case 'invalid_image':
-      return new InvalidImageError(text, options);
+      return new InvalidImageError(message, options);
     case 'not_found':
-      return new NotFoundError(text, options);
+      return new NotFoundError(message, options);
     case 'model_timeout':
-      return new ModelTimeoutError(text, context.retryAfterS, options);
+      return new ModelTimeoutError(message, context.retryAfterS, options);
     default:
-      return new AppError(code, text, options);
+      return new AppError(code, message, options);
   }
 }
 

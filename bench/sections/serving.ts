@@ -35,9 +35,8 @@ const PLAN = {
   gain: { rounds: 3, c1Amount: 30, c16Warmup: 32, c16Amount: 160 },
   instant: { warmup: 20, count: 500 },
 } as const;
-/** `compose-services.ts` passes no batching options, so the in-process client uses `MicroBatcher`'s defaults. */
-const SHIPPED_BATCHING =
-  'MicroBatcher defaults (maxBatch 8, windowMs 5): functions/api/compose-services.ts passes none';
+/** What `compose-services.ts` passes to the in-process client (`IN_PROCESS_BATCHING`). */
+const SHIPPED_BATCHING = 'maxBatch 16, windowMs 0 (IN_PROCESS_BATCHING in functions/api/compose-services.ts)';
 /** The model container's defaults (`RABLIP_MAX_BATCH`, `RABLIP_BATCH_WAIT_MS` in model-container/container-config.ts). */
 const WHAT_IF_BATCHING: Batching = { maxBatch: 16, windowMs: 2 };
 

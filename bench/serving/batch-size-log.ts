@@ -1,10 +1,10 @@
 /**
- * Records how many requests each `generate` batch of a `ModelRuntime` held, to show what the micro-batcher actually
- * formed under load. It wraps the instance's `generate` (which the in-process client's batcher calls per batch), so
+ * Records how many requests each `generate` batch of the in-process model held, to show what the micro-batcher actually
+ * formed under load. It wraps the model's `generate` (which the in-process client's batcher calls per batch), so
  * the client the stack composed stays the one that serves.
  * @module
  */
-import type { ModelRuntime } from '../../src/core/model/index.js';
+import type { BatchableModel } from '../../src/adapters/model-in-process.js';
 
 /** Batch sizes seen since the last `take()`. */
 export interface BatchSizeLog {
@@ -13,7 +13,7 @@ export interface BatchSizeLog {
 }
 
 /** Starts recording the batch sizes of `runtime.generate`. */
-export function logBatchSizes(runtime: ModelRuntime): BatchSizeLog {
+export function logBatchSizes(runtime: BatchableModel): BatchSizeLog {
   let sizes: number[] = [];
   const generate = runtime.generate.bind(runtime);
   runtime.generate = (requests) => {

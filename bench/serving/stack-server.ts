@@ -11,9 +11,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
-import { createInProcessModelClient } from '../../src/adapters/model-in-process.js';
+import { createInProcessModelClient, type BatchableModel } from '../../src/adapters/model-in-process.js';
+import { ModelWorker } from '../../src/adapters/model-worker.js';
 import { parseConfig, type Config } from '../../src/core/config.js';
-import { ModelRuntime } from '../../src/core/model/index.js';
 import type { ModelClient } from '../../src/core/ports.js';
 import { createApp } from '../../functions/api/app.js';
 import { composeServices } from '../../functions/api/compose-services.js';
@@ -54,9 +54,9 @@ async function ingestDemo(services: ComposedServices, config: Config): Promise<I
   return { ...(job.counts ?? { ingested: 0, skipped: 0, rejected: 0 }), seconds };
 }
 
-/** The runtime under the in-process client that `composeServices` built. */
-function runtimeOf(model: ModelClient): ModelRuntime {
-  if (!('runtime' in model) || !(model.runtime instanceof ModelRuntime)) {
+/** The model thread under the in-process client that `composeServices` built. */
+function runtimeOf(model: ModelClient): BatchableModel {
+  if (!('runtime' in model) || !(model.runtime instanceof ModelWorker)) {
     throw new Error('the serving bench needs the in-process model (RABLIP_MODEL_BACKEND=in-process)');
   }
   return model.runtime;

@@ -1,12 +1,14 @@
 /**
- * ModelClient over a `ModelRuntime` in this process (onnxruntime-node). Concurrent `generate` calls are micro-batched
- * so that they share decoder calls; embeddings run as they come. Errors of ONNX Runtime itself become
- * `model_unavailable`; the runtime's own errors (bad image, bad input) pass through.
+ * ModelClient over a model runtime in this process: the `ModelRuntime` itself, or the worker thread that hosts one
+ * (`model-worker.ts`, what `loadInProcessModelClient` starts). Concurrent calls of each operation are micro-batched,
+ * so that they share graph calls: `generate` requests share decoder steps, and the question embeddings of concurrent
+ * answers run as one `embed_text` call. Errors of ONNX Runtime itself become `model_unavailable`; the runtime's own
+ * errors (bad image, bad input) pass through. The model container serves the same client.
  * @module
  */
 import { AppError } from '../core/errors.js';
-import { MicroBatcher, ModelRuntime } from '../core/model/index.js';
-import type { MicroBatcherOptions, ModelRuntimeOptions } from '../core/model/index.js';
+import { MicroBatcher } from '../core/model/index.js';
+import type { BatchStats, MicroBatcherOptions, ModelRuntimeOptions } from '../core/model/index.js';
 import type {
   EmbeddedKnowledge,
   GenerateRequest,
@@ -15,26 +17,70 @@ import type {
   ModelClient,
   ModelInfo,
 } from '../core/ports.js';
+import { ModelWorker } from './model-worker.js';
 
-/** Options of `createInProcessModelClient`. */
-export interface InProcessModelOptions extends ModelRuntimeOptions {
-  /** Micro-batching of `generate`. @default { maxBatch: 8, windowMs: 5 } */
-  readonly batching?: MicroBatcherOptions;
+/** What the client batches over: a `ModelRuntime`, or a `ModelWorker` hosting one. */
+export interface BatchableModel {
+  info(): ModelInfo;
+  embedText(texts: readonly string[]): Promise<Float32Array[]>;
+  embedKnowledge(items: readonly KnowledgeInput[]): Promise<EmbeddedKnowledge[]>;
+  generate(requests: readonly GenerateRequest[]): Promise<GenerateResult[]>;
+  release(): Promise<void>;
 }
 
-/** A ModelClient that also frees its sessions. */
+/** Options of `createInProcessModelClient`. */
+export interface BatchingClientOptions {
+  /** Micro-batching of every operation. @default MicroBatcher's defaults */
+  readonly batching?: MicroBatcherOptions;
+  /** Where each batch is counted, per operation (`embed_text`, `embed_knowledge`, `generate`). */
+  readonly stats?: BatchStats;
+}
+
+/** Options of `loadInProcessModelClient`. */
+export interface InProcessModelOptions extends ModelRuntimeOptions, BatchingClientOptions {}
+
+/** A ModelClient that also frees its model. */
 export interface InProcessModelClient extends ModelClient {
-  readonly runtime: ModelRuntime;
+  readonly runtime: BatchableModel;
   close(): Promise<void>;
 }
 
-class RuntimeModelClient implements InProcessModelClient {
-  readonly runtime: ModelRuntime;
-  private readonly batcher: MicroBatcher<GenerateRequest, GenerateResult>;
+/** Concatenates the inputs of several calls, runs them as one, and hands each its own slice back. */
+function mergedRun<I, O>(run: (all: I[]) => Promise<O[]>): (calls: (readonly I[])[]) => Promise<O[][]> {
+  return async (calls) => {
+    const results = await run(calls.flat());
+    let at = 0;
+    return calls.map((c) => results.slice(at, (at += c.length)));
+  };
+}
 
-  constructor(runtime: ModelRuntime, batching: MicroBatcherOptions) {
+/** `run`, counting each successful batch of `operation` in `stats` when given. */
+function counted<Req, Res>(stats: BatchStats | undefined, operation: string, run: (requests: Req[]) => Promise<Res[]>) {
+  if (stats === undefined) return run;
+  return async (requests: Req[]): Promise<Res[]> => {
+    const results = await run(requests);
+    stats.recordBatch(operation, requests.length);
+    return results;
+  };
+}
+
+class BatchingModelClient implements InProcessModelClient {
+  readonly runtime: BatchableModel;
+  private readonly texts: MicroBatcher<readonly string[], Float32Array[]>;
+  private readonly knowledge: MicroBatcher<readonly KnowledgeInput[], EmbeddedKnowledge[]>;
+  private readonly answers: MicroBatcher<GenerateRequest, GenerateResult>;
+
+  constructor(runtime: BatchableModel, options: BatchingClientOptions) {
+    const { batching = {}, stats } = options;
     this.runtime = runtime;
-    this.batcher = new MicroBatcher((requests) => runtime.generate(requests), batching);
+    const embedText = mergedRun((texts: string[]) => runtime.embedText(texts));
+    const embedKnowledge = mergedRun((items: KnowledgeInput[]) => runtime.embedKnowledge(items));
+    this.texts = new MicroBatcher(counted(stats, 'embed_text', embedText), batching);
+    this.knowledge = new MicroBatcher(counted(stats, 'embed_knowledge', embedKnowledge), batching);
+    this.answers = new MicroBatcher(
+      counted(stats, 'generate', (requests: GenerateRequest[]) => runtime.generate(requests)),
+      batching,
+    );
   }
 
   async info(): Promise<ModelInfo> {
@@ -42,15 +88,15 @@ class RuntimeModelClient implements InProcessModelClient {
   }
 
   embedText(texts: readonly string[]): Promise<Float32Array[]> {
-    return this.runtime.embedText(texts).catch(translate);
+    return this.texts.submit(texts).catch(translate);
   }
 
   embedKnowledge(items: readonly KnowledgeInput[]): Promise<EmbeddedKnowledge[]> {
-    return this.runtime.embedKnowledge(items).catch(translate);
+    return this.knowledge.submit(items).catch(translate);
   }
 
   generate(request: GenerateRequest): Promise<GenerateResult> {
-    return this.batcher.submit(request).catch(translate);
+    return this.answers.submit(request).catch(translate);
   }
 
   close(): Promise<void> {
@@ -64,18 +110,20 @@ function translate(error: unknown): never {
   throw new AppError('model_unavailable', `model run failed: ${message}`, { cause: error });
 }
 
-/** Wraps an already loaded runtime. */
+/** Serves an already loaded runtime (or model thread) with micro-batching. */
 export function createInProcessModelClient(
-  runtime: ModelRuntime,
-  options: InProcessModelOptions = {},
+  runtime: BatchableModel,
+  options: BatchingClientOptions = {},
 ): InProcessModelClient {
-  return new RuntimeModelClient(runtime, options.batching ?? {});
+  return new BatchingModelClient(runtime, options);
 }
 
-/** Loads the bundle in `bundleDir` (checked against its manifest) and serves it in-process. */
+/** Loads the bundle in `bundleDir` (checked against its manifest) on a model thread, and serves it. */
 export async function loadInProcessModelClient(
   bundleDir: string,
   options: InProcessModelOptions = {},
 ): Promise<InProcessModelClient> {
-  return createInProcessModelClient(await ModelRuntime.load(bundleDir, options), options);
+  const { batching, stats, ...runtimeOptions } = options;
+  const worker = await ModelWorker.start(bundleDir, runtimeOptions);
+  return createInProcessModelClient(worker, { ...(batching && { batching }), ...(stats && { stats }) });
 }

@@ -2,8 +2,9 @@
  * The embedded `VectorIndex`: vectors and metadata persisted in SQLite, searched exactly in memory.
  *
  * SQLite is the source of truth (one row per `(namespace, id)`, the vector as a float32 BLOB). Each namespace is loaded
- * into a `VectorMatrix` on first use and kept in step by every write. `PRAGMA data_version` changes when another
- * connection commits, so a second process writing the same file (the ingest watcher, a CLI) invalidates the cache.
+ * into a `VectorMatrix` on first use and kept in step by every write; the parsed metadata of every hit is kept too, so
+ * that a query reads no rows. `PRAGMA data_version` changes when another connection commits, so a second process
+ * writing the same file (the ingest watcher, a CLI) invalidates both caches.
  * Why exact search and not HNSW: see `docs/adapters.md`.
  * @module
  */
@@ -51,6 +52,8 @@ export class EmbeddedVectorIndex implements VectorIndex {
   private readonly dimensions: number;
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly matrices = new Map<string, VectorMatrix>();
+  /** Parsed metadata of the records queries returned, by namespace then id. */
+  private readonly metadata = new Map<string, Map<string, VectorMatch['metadata']>>();
   private dataVersion: number;
 
   constructor(options: EmbeddedVectorIndexOptions) {
@@ -76,7 +79,11 @@ export class EmbeddedVectorIndex implements VectorIndex {
       })(),
     );
     const matrix = this.matrices.get(namespace);
-    for (const record of records) matrix?.set(record.id, record.values);
+    const metadata = this.metadata.get(namespace);
+    for (const record of records) {
+      matrix?.set(record.id, record.values);
+      metadata?.delete(record.id);
+    }
   }
 
   async query(namespace: string, vector: Float32Array, topK: number): Promise<VectorMatch[]> {
@@ -84,12 +91,18 @@ export class EmbeddedVectorIndex implements VectorIndex {
     assertVector(vector, this.dimensions, 'query vector');
     assertTopK(topK);
     const hits = this.loadMatrix(namespace).search(vector, topK);
-    return runSqlite('query', () =>
-      hits.flatMap((hit) => {
-        const row = this.statements.selectOne.get(namespace, hit.id);
-        return row ? [{ id: hit.id, score: hit.score, metadata: this.parseMetadata(row.metadata, hit.id) }] : [];
-      }),
-    );
+    const known = this.metadata.get(namespace) ?? new Map<string, VectorMatch['metadata']>();
+    this.metadata.set(namespace, known);
+    return hits.flatMap((hit) => {
+      let metadata = known.get(hit.id);
+      if (metadata === undefined) {
+        const row = runSqlite('query', () => this.statements.selectOne.get(namespace, hit.id));
+        if (row === undefined) return [];
+        metadata = this.parseMetadata(row.metadata, hit.id);
+        known.set(hit.id, metadata);
+      }
+      return [{ id: hit.id, score: hit.score, metadata }];
+    });
   }
 
   async fetch(namespace: string, ids: readonly string[]): Promise<VectorRecord[]> {
@@ -111,7 +124,11 @@ export class EmbeddedVectorIndex implements VectorIndex {
       })(),
     );
     const matrix = this.matrices.get(namespace);
-    for (const id of ids) matrix?.remove(id);
+    const metadata = this.metadata.get(namespace);
+    for (const id of ids) {
+      matrix?.remove(id);
+      metadata?.delete(id);
+    }
   }
 
   private createSchema(): void {
@@ -154,6 +171,7 @@ export class EmbeddedVectorIndex implements VectorIndex {
     const version = this.readDataVersion();
     if (version !== this.dataVersion) {
       this.matrices.clear();
+      this.metadata.clear();
       this.dataVersion = version;
     }
   }

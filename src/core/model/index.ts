@@ -4,6 +4,8 @@
  */
 export { parseAskg } from './askg.js';
 export type { AskgResult } from './askg.js';
+export { BatchStats } from './batch-stats.js';
+export type { BatchStatsSnapshot, OperationBatchStats } from './batch-stats.js';
 export { MicroBatcher } from './batcher.js';
 export type { MicroBatcherOptions } from './batcher.js';
 export { BeamSearch } from './beam-search.js';

@@ -62,6 +62,23 @@ describe('EmbeddedVectorIndex persistence', () => {
     watcher.close();
   });
 
+  it('returns the new metadata of a re-upserted record, from this connection or another', async () => {
+    const file = join(dataDir, 'metadata-cache', 'vectors.db');
+    const ns = freshNamespace();
+    const [api, watcher] = [openSqliteDatabase(file), openSqliteDatabase(file)];
+    const reader = new EmbeddedVectorIndex({ database: api, dimensions: DIMENSIONS });
+    const writer = new EmbeddedVectorIndex({ database: watcher, dimensions: DIMENSIONS });
+    const query = async () => (await reader.query(ns, unitVector(DIMENSIONS, 1), 1))[0]?.metadata.title;
+    await reader.upsert(ns, [vectorRecord('flag', unitVector(DIMENSIONS, 1), imageMetadata({ title: 'first' }))]);
+    expect(await query()).toBe('first'); // metadata now cached
+    await reader.upsert(ns, [vectorRecord('flag', unitVector(DIMENSIONS, 1), imageMetadata({ title: 'second' }))]);
+    expect(await query()).toBe('second');
+    await writer.upsert(ns, [vectorRecord('flag', unitVector(DIMENSIONS, 1), imageMetadata({ title: 'third' }))]);
+    expect(await query()).toBe('third');
+    api.close();
+    watcher.close();
+  });
+
   it('refuses a file written with another dimension (bundle_mismatch)', () => {
     const file = join(dataDir, 'dims', 'vectors.db');
     const first = openSqliteDatabase(file);
