@@ -100,7 +100,8 @@ export async function timeRuntime(
     const request: RuntimeGenerateRequest = {
       question: QUESTION,
       references: [imageRef(0), textRef(0), imageRef(1), textRef(1), textRef(2)],
-      options: { maxNewTokens: GENERATE_TOKENS, minNewTokens: GENERATE_TOKENS },
+      // No n-gram ban: bench_torch.py decodes the raw model, and the two should do the same work.
+      options: { maxNewTokens: GENERATE_TOKENS, minNewTokens: GENERATE_TOKENS, noRepeatNgramSize: 0 },
     };
     const prompt = runtime.buildPrompt(request);
     const [queries] = await runtime.queryImageSlots([request]);
@@ -110,7 +111,7 @@ export async function timeRuntime(
     );
     const { eosId, decoderStartId } = runtime.manifest.text.generator;
     const decode = (tokens: number) => {
-      const options = { maxNewTokens: tokens, minNewTokens: tokens };
+      const options = { maxNewTokens: tokens, minNewTokens: tokens, noRepeatNgramSize: 0 };
       const config = resolveGenerationConfig(options, { eosTokenId: eosId, decoderStartTokenId: decoderStartId });
       return generateSequences(runtime.graphs.decoderStep, runtime.graphs.cacheDims, encoded.state, [config]);
     };

@@ -163,7 +163,8 @@ describe.each(CASES)('ra-blip generation matches PyTorch: %s', (name) => {
   it('decodes the same greedy and beam ids, and the greedy ids vary', async () => {
     const [queries] = await runtime.queryImageSlots([requestOf(c)]);
     const input = { inputIds: c.prompt_ids, imageQueries: queries! };
-    const lengths = { maxNewTokens: c.max_new_tokens, minNewTokens: c.min_new_tokens };
+    // The raw model's choices, as the Python reference decodes them (no service decoding rules).
+    const lengths = { maxNewTokens: c.max_new_tokens, minNewTokens: c.min_new_tokens, noRepeatNgramSize: 0 };
     const [greedy, beam] = await runtime.generateFromEncoderInputs(
       [input, input],
       [lengths, { ...lengths, numBeams: c.num_beams, lengthPenalty: c.length_penalty }],
@@ -175,7 +176,12 @@ describe.each(CASES)('ra-blip generation matches PyTorch: %s', (name) => {
 
   it('answers end to end with the text of those ids', async () => {
     // The Python reference decodes the raw model; whole-word decoding is the service's own rule (whole-words.test.ts).
-    const options = { maxNewTokens: c.max_new_tokens, minNewTokens: c.min_new_tokens, wholeWords: false };
+    const options = {
+      maxNewTokens: c.max_new_tokens,
+      minNewTokens: c.min_new_tokens,
+      wholeWords: false,
+      noRepeatNgramSize: 0,
+    };
     const [result] = await runtime.generate([{ ...requestOf(c), options }]);
     expect(result!.text).toBe(runtime.bundle.tokenizers.generator.decode(c.greedy_ids));
     expect(result!.usage).toMatchObject({ promptTokens: c.prompt_ids.length, generatedTokens: c.max_new_tokens });
@@ -186,7 +192,7 @@ describe('ra-blip batched generation', () => {
   it('gives every request of a padded batch its own greedy ids', async () => {
     const requests = CASES.map((name) => ({
       ...requestOf(fixture[name]),
-      options: { maxNewTokens: 16, minNewTokens: 16 },
+      options: { maxNewTokens: 16, minNewTokens: 16, noRepeatNgramSize: 0 },
     }));
     const queries = await runtime.queryImageSlots(requests);
     const inputs = CASES.map((name, i) => ({ inputIds: fixture[name].prompt_ids, imageQueries: queries[i]! }));

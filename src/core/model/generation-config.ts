@@ -22,6 +22,8 @@ export interface GenerationConfig {
   readonly decoderStartTokenId: number;
   /** Keep answers to whole prompt words (`whole-words.ts`); read where the prompt is known (`generate`). */
   readonly wholeWords: boolean;
+  /** No n-gram of this many tokens occurs twice in a row's output; 0 turns the rule off. */
+  readonly noRepeatNgramSize: number;
 }
 
 /** What a caller may set; the rest comes from the bundle. */
@@ -36,6 +38,11 @@ export interface GenerationOptionsInput {
   readonly lengthPenalty?: number;
   /** Whole-word decoding for WordPiece generators; false gives the raw model's choices. @default true */
   readonly wholeWords?: boolean;
+  /**
+   * No n-gram of this many tokens twice in the output (Hugging Face's `no_repeat_ngram_size`), against a small
+   * model's runaway loops ("florinorinorin…"); 0 gives the raw model's choices. @default 3
+   */
+  readonly noRepeatNgramSize?: number;
 }
 
 const optionsSchema = z
@@ -45,6 +52,7 @@ const optionsSchema = z
     numBeams: z.number().int().min(1).max(16).default(1),
     lengthPenalty: z.number().finite().default(1),
     wholeWords: z.boolean().default(true),
+    noRepeatNgramSize: z.number().int().min(0).max(64).default(3),
   })
   .refine((o) => o.minNewTokens <= o.maxNewTokens, { message: 'minNewTokens must not exceed maxNewTokens' });
 

@@ -9,7 +9,7 @@ import type { GenerationConfig } from './generation-config.js';
 import { GreedySearch } from './greedy-search.js';
 import { KvCache } from './kv-cache.js';
 import type { CacheDims, EncoderState } from './kv-cache.js';
-import { minNewTokensProcessor } from './logits-processors.js';
+import { minNewTokensProcessor, noRepeatNgramProcessor } from './logits-processors.js';
 import type { LogitsProcessor } from './logits-processors.js';
 import { eosStop, maxNewTokensStop } from './stop-conditions.js';
 import type { DecodedSequence, TokenSearch } from './token-search.js';
@@ -32,6 +32,7 @@ export type DecoderStep = (tokens: BigInt64Array, cache: KvCache) => Promise<Dec
 export function createSearch(config: GenerationConfig, extra: readonly LogitsProcessor[] = []): TokenSearch {
   const processors: LogitsProcessor[] = [];
   if (config.minNewTokens > 0) processors.push(minNewTokensProcessor(config.minNewTokens, config.eosTokenId));
+  if (config.noRepeatNgramSize > 0) processors.push(noRepeatNgramProcessor(config.noRepeatNgramSize));
   processors.push(...extra);
   if (config.numBeams === 1) {
     const stops = [eosStop(config.eosTokenId), maxNewTokensStop(config.maxNewTokens)];

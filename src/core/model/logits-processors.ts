@@ -22,6 +22,23 @@ export function minNewTokensProcessor(minNewTokens: number, eosTokenId: number):
   };
 }
 
+/**
+ * Bans every token that would complete an n-gram of `size` tokens already in the row (Hugging Face's
+ * `NoRepeatNGramLogitsProcessor`, same semantics: the row's own tokens only, the decoder start token excluded).
+ */
+export function noRepeatNgramProcessor(size: number): LogitsProcessor {
+  return function banRepeatedNgrams(logits, row) {
+    const { tokens } = row;
+    if (tokens.length < size) return;
+    const prefixStart = tokens.length - size + 1;
+    for (let start = 0; start + size <= tokens.length; start++) {
+      let matches = true;
+      for (let k = 0; k < size - 1 && matches; k++) matches = tokens[start + k] === tokens[prefixStart + k];
+      if (matches) logits[tokens[start + size - 1]!] = Number.NEGATIVE_INFINITY;
+    }
+  };
+}
+
 /** Applies `processors` to one row, in order. */
 export function applyLogitsProcessors(
   processors: readonly LogitsProcessor[],

@@ -75,7 +75,8 @@ export function wholeWordProcessor(promptIds: readonly number[], vocab: WordPiec
       if (word.length === written.length) return; // a complete prompt word: anything may follow
       next.add(word[written.length]!);
     }
-    if (next.size === 0) return;
+    // An earlier rule (no repeated n-grams) may have banned every continuation: it wins, and the word stays open.
+    if (next.size === 0 || ![...next].some((id) => logits[id]! > Number.NEGATIVE_INFINITY)) return;
     for (let id = 0; id < logits.length; id++) if (!next.has(id)) logits[id] = Number.NEGATIVE_INFINITY;
   };
 }

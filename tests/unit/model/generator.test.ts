@@ -114,6 +114,7 @@ describe('generation options', () => {
       minNewTokens: 0,
       numBeams: 1,
       wholeWords: true,
+      noRepeatNgramSize: 3,
       lengthPenalty: 1,
       ...tokens,
     });

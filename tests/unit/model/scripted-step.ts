@@ -64,6 +64,7 @@ export function fakeConfig(overrides: Partial<GenerationConfig> = {}): Generatio
     eosTokenId: EOS,
     decoderStartTokenId: START,
     wholeWords: false,
+    noRepeatNgramSize: 0,
     ...overrides,
   };
 }

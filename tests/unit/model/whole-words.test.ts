@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { noRepeatNgramProcessor } from '../../../src/core/model/logits-processors.js';
 import { readWordPieceVocab, wholeWordProcessor } from '../../../src/core/model/whole-words.js';
 
 // A WordPiece vocabulary in tokenizer.json shape: quill ##port and ar ##uban split like BERT's.
@@ -38,5 +39,35 @@ describe('whole-word decoding', () => {
     expect(allowed(prompt, ['answer', ':', 'quill', '##port'])).toEqual(VOCAB);
     expect(allowed(prompt, ['answer', ':', 'city'])).toEqual(VOCAB);
     expect(allowed(['quill', 'quill', '##port'], ['quill'])).toEqual(VOCAB); // "quill" is also a whole prompt word
+  });
+
+  it('yields to an earlier rule that banned every continuation, rather than masking the whole row', () => {
+    const logits = new Float32Array(VOCAB.length);
+    logits[id('##port')] = Number.NEGATIVE_INFINITY; // e.g. "quill ##port" would repeat an n-gram
+    const tokens = ['answer', ':', 'quill'].map(id);
+    wholeWordProcessor(prompt.map(id), vocab)(logits, { generated: tokens.length, tokens });
+    expect(VOCAB.filter((_, i) => logits[i] !== Number.NEGATIVE_INFINITY)).toEqual(VOCAB.filter((t) => t !== '##port'));
+  });
+});
+
+describe('no repeated n-grams', () => {
+  /** Ids left allowed after the processor, with `tokens` generated so far. */
+  function allowedAfter(size: number, tokens: number[]): number[] {
+    const logits = new Float32Array(8);
+    noRepeatNgramProcessor(size)(logits, { generated: tokens.length, tokens });
+    return [...logits.keys()].filter((i) => logits[i] !== Number.NEGATIVE_INFINITY);
+  }
+
+  it('bans the token that would complete an n-gram already generated, as Hugging Face does', () => {
+    // 1 2 3 … 1 2: a third "3" would repeat the trigram 1 2 3.
+    expect(allowedAfter(3, [1, 2, 3, 4, 1, 2])).toEqual([0, 1, 2, 4, 5, 6, 7]);
+    // A runaway loop: 5 6 5 6 5 may not go on with 6.
+    expect(allowedAfter(3, [5, 6, 5, 6, 5])).toEqual([0, 1, 2, 3, 4, 5, 7]);
+    expect(allowedAfter(2, [4, 4])).toEqual([0, 1, 2, 3, 5, 6, 7]);
+  });
+
+  it('leaves rows shorter than the n-gram, and rows without a repeat, free', () => {
+    expect(allowedAfter(3, [1, 2])).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(allowedAfter(3, [1, 2, 3, 4])).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 });
