@@ -54,6 +54,7 @@ function localDatabase(config: Config): LocalDatabase {
  * Batching of the in-process model. Under load, batches form while the model thread is busy with the previous one,
  * so a call that finds it idle runs at once rather than waiting for company (which only adds latency when few
  * requests come). The model container waits 2 ms instead: it serves many API instances whose calls arrive apart.
+ * A 2 ms window here evened out the batch sizes but measured no throughput gain (`docs/status.md`, Serving).
  */
 const IN_PROCESS_BATCHING = { maxBatch: 16, windowMs: 0 } as const;
 
