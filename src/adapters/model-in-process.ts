@@ -6,7 +6,6 @@
  * errors (bad image, bad input) pass through. The model container serves the same client.
  * @module
  */
-import { AppError } from '../core/errors.js';
 import { MicroBatcher } from '../core/model/index.js';
 import type { BatchStats, MicroBatcherOptions, ModelRuntimeOptions } from '../core/model/index.js';
 import type {
@@ -17,7 +16,7 @@ import type {
   ModelClient,
   ModelInfo,
 } from '../core/ports.js';
-import { ModelWorker } from './model-worker.js';
+import { ModelWorker, asModelError } from './model-worker.js';
 
 /** What the client batches over: a `ModelRuntime`, or a `ModelWorker` hosting one. */
 export interface BatchableModel {
@@ -105,9 +104,7 @@ class BatchingModelClient implements InProcessModelClient {
 }
 
 function translate(error: unknown): never {
-  if (error instanceof AppError) throw error;
-  const message = error instanceof Error ? error.message : String(error);
-  throw new AppError('model_unavailable', `model run failed: ${message}`, { cause: error });
+  throw asModelError(error);
 }
 
 /** Serves an already loaded runtime (or model thread) with micro-batching. */

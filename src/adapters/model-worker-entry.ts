@@ -5,14 +5,13 @@
  * @module
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { AppError } from '../core/errors.js';
 import { ModelRuntime } from '../core/model/index.js';
+import { asModelError } from './model-worker.js';
 import type { ModelCall, ModelThreadError, ModelThreadMessage, ModelWorkerData } from './model-worker.js';
 
 function toThreadError(error: unknown): ModelThreadError {
-  if (error instanceof AppError) return { code: error.code, message: error.message };
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: 'model_unavailable', message: `model run failed: ${message}` };
+  const { code, message } = asModelError(error);
+  return { code, message };
 }
 
 function run(runtime: ModelRuntime, call: ModelCall): Promise<unknown> {

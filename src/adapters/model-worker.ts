@@ -45,6 +45,16 @@ interface PendingCall {
   reject(error: unknown): void;
 }
 
+/**
+ * A model failure as an `AppError`: the runtime's own errors (bad image, bad input) keep their class; anything else
+ * (ONNX Runtime itself) becomes `model_unavailable`.
+ */
+export function asModelError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new AppError('model_unavailable', `model run failed: ${message}`, { cause: error });
+}
+
 const toAppError = (error: ModelThreadError): AppError =>
   appErrorForCode(error.code, error.message, { retryAfterS: DEFAULT_RETRY_AFTER_S });
 

@@ -91,8 +91,8 @@ export class EmbeddedVectorIndex implements VectorIndex {
     assertVector(vector, this.dimensions, 'query vector');
     assertTopK(topK);
     const hits = this.loadMatrix(namespace).search(vector, topK);
-    const known = this.metadata.get(namespace) ?? new Map<string, VectorMatch['metadata']>();
-    this.metadata.set(namespace, known);
+    let known = this.metadata.get(namespace);
+    if (known === undefined) this.metadata.set(namespace, (known = new Map()));
     return hits.flatMap((hit) => {
       let metadata = known.get(hit.id);
       if (metadata === undefined) {

@@ -7,7 +7,6 @@ same ids from the manifest's `prompt` entry, and the parity fixture checks that 
 from __future__ import annotations
 
 import re
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 
