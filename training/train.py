@@ -67,6 +67,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     load_minilm(model.q_former)
     load_minilm_fusion(model.fusion, first_layer=model.config.qformer.n_layers)
     init_generator_embeddings(model)
+    # Stage 1's captioning loss trains the generator on one fixed prompt at the full learning rate, which wears away
+    # the pretrained MiniLM layers of its encoder; stage 3 starts from this initial generator on every path.
+    initial_generator = copy.deepcopy(model.generator.state_dict())
     args.work.mkdir(parents=True, exist_ok=True)
     log = TrainLog(args.work / "log.jsonl")
     if args.resume is None:
@@ -77,12 +80,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         save_checkpoint(args.work / "stage1.pt", model, {})
         run_stage2(model, tokenizer, kb, recipe.stage2, log, recipe.seed + 1)
         save_checkpoint(args.work / "stage2.pt", model, {})
+        model.generator.load_state_dict(initial_generator)
     else:
+        # Only the image and retrieval weights: the checkpoint's generator may have another shape (a rerun of stage 3
+        # with a new generator config is what --resume is for).
         trained = load_checkpoint(args.resume).state_dict
         model.load_state_dict(
-            {k: v for k, v in trained.items() if not k.startswith("generator.")} | {
-                k: v for k, v in model.state_dict().items() if k.startswith("generator.")
-            }
+            {k: v for k, v in trained.items() if not k.startswith("generator.")}
+            | {f"generator.{k}": v for k, v in initial_generator.items()}
         )
     ablation = copy.deepcopy(model) if recipe.ablation_stage3 and args.ablation_bundle else None
     run_stage3(model, tokenizer, kb, recipe.stage3, log, recipe.seed + 2)

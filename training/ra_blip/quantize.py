@@ -19,7 +19,11 @@ _QUANTIZED_OPS = ["MatMul", "Gemm", "Gather"]
 
 
 def quantize_bundle(paths: Sequence[Path], weights_path: Path, mode: str) -> SharedWeights:
-    """Quantize each graph's weights to int8 (ORT dynamic quantization), then dedup them into `weights_path` again."""
+    """Quantize each graph's weights to int8 (ORT dynamic quantization), then dedup them into `weights_path` again.
+
+    Per-channel scales (one per output column): with one scale per tensor, bundle .5 kept its accuracy but lost
+    abstain F1 (dev 0.821 against fp32's 0.874); per-channel int8 gave 0.868 for 0.7 MB more.
+    """
     if mode not in QUANTIZE_MODES:
         raise ValueError(f"quantize mode {mode!r} is not one of {QUANTIZE_MODES}")
     scratch = weights_path.parent / "_quantize"
@@ -32,7 +36,11 @@ def quantize_bundle(paths: Sequence[Path], weights_path: Path, mode: str) -> Sha
             model = onnx.load(str(path))
             untie_gemm_weights(model)
             quantize_dynamic(
-                model, scratch / path.name, weight_type=QuantType.QInt8, op_types_to_quantize=_QUANTIZED_OPS
+                model,
+                scratch / path.name,
+                weight_type=QuantType.QInt8,
+                op_types_to_quantize=_QUANTIZED_OPS,
+                per_channel=True,
             )
         for path in paths:
             shutil.move(str(scratch / path.name), str(path))

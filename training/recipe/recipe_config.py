@@ -7,6 +7,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .precision import check_precision
+
 
 @dataclass(frozen=True)
 class Stage1Config:
@@ -17,6 +19,10 @@ class Stage1Config:
     lr: float
     itc_temperature: float = 0.07
     itc_dim: int = 128
+    precision: str = "fp32"  # "bf16": forward passes under CPU autocast (recipe/precision.py)
+
+    def __post_init__(self) -> None:
+        check_precision(self.precision, "stage1")
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,10 @@ class Stage2Config:
     max_questions: int  # train questions whose text states are cached (the rest are not used)
     hard_negatives: int = 2
     temperature: float = 0.05
+    precision: str = "fp32"  # "bf16": forward passes under CPU autocast (recipe/precision.py)
+
+    def __post_init__(self) -> None:
+        check_precision(self.precision, "stage2")
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,10 @@ class Stage3Config:
     # (`linked_question`). Some examples keep the bare question: a user's own photo links to nothing.
     p_linked_question: float = 0.8
     askg: bool = True  # False: the no-ASKG ablation (gold references only, no selection, no abstain)
+    precision: str = "fp32"  # "bf16": forward passes under CPU autocast (recipe/precision.py)
+
+    def __post_init__(self) -> None:
+        check_precision(self.precision, "stage3")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from training.ra_blip.token_batch import pad_token_ids
 from .encoding import freeze_text_branch, query_outputs, text_states
 from .kb_data import KnowledgeBase, load_pixels
 from .optim import make_optimisation
+from .precision import autocast, similarity
 from .recipe_config import Stage1Config
 from .train_log import TrainLog
 
@@ -56,7 +57,8 @@ def run_stage1(
     pixels = torch.stack([load_pixels(kb.root / str(item.image), model.config.vit) for item in items])
     held_out = kb.test_entities()
     captions = [item.caption for item in items]
-    caption_states = text_states(model, tokenizer, captions)  # frozen text branch: computed once
+    with autocast(config.precision):
+        caption_states = text_states(model, tokenizer, captions)  # frozen text branch: computed once
     targets = [encode_target(tokenizer, caption_target(kb, item.id, held_out), model.config.generator.eos_id) for item in items]
     prompt = build_prompt(
         tokenizer, model.config.prompt, special_ids(model), CAPTION_QUESTION, True, []
@@ -76,35 +78,36 @@ def run_stage1(
             order = list(range(len(items)))
             rng.shuffle(order)
         idx = [order.pop() for _ in range(min(config.batch_size, len(items)))]
-        image_embeds = model.encode_image(pixels[idx])  # [batch, n_patch, d_vit]
-        queries = query_outputs(model, tokenizer, image_embeds, [CAPTION_QUESTION] * len(idx))
+        with autocast(config.precision):
+            image_embeds = model.encode_image(pixels[idx])  # [batch, n_patch, d_vit]
+            queries = query_outputs(model, tokenizer, image_embeds, [CAPTION_QUESTION] * len(idx))
 
-        # ITC: mean query vs mean caption state; same captions are not negatives of each other.
-        image_feat = F.normalize(heads["itc_image"](queries.mean(dim=1)), dim=-1)
-        text_feat = F.normalize(
-            heads["itc_text"](torch.stack([caption_states[i].mean(dim=0) for i in idx])), dim=-1
-        )
-        sim = image_feat @ text_feat.T / config.itc_temperature  # [batch, batch]
-        same = torch.tensor([[captions[i] == captions[j] for j in idx] for i in idx])
-        sim = sim.masked_fill(same & ~torch.eye(len(idx), dtype=torch.bool), -1e4)
-        labels = torch.arange(len(idx))
-        loss_itc = (F.cross_entropy(sim, labels) + F.cross_entropy(sim.T, labels)) / 2
+            # ITC: mean query vs mean caption state; same captions are not negatives of each other.
+            image_feat = F.normalize(heads["itc_image"](queries.mean(dim=1)), dim=-1)
+            text_feat = F.normalize(
+                heads["itc_text"](torch.stack([caption_states[i].mean(dim=0) for i in idx])), dim=-1
+            )
+            sim = similarity(image_feat, text_feat) / config.itc_temperature  # [batch, batch], fp32
+            same = torch.tensor([[captions[i] == captions[j] for j in idx] for i in idx])
+            sim = sim.masked_fill(same & ~torch.eye(len(idx), dtype=torch.bool), -1e4)
+            labels = torch.arange(len(idx))
+            loss_itc = (F.cross_entropy(sim, labels) + F.cross_entropy(sim.T, labels)) / 2
 
-        # ITM: half positives, half hardest negatives by ITC similarity.
-        with torch.no_grad():
-            hardest = sim.detach().fill_diagonal_(-1e4).argmax(dim=1).tolist()
-        half = max(1, len(idx) // 2)
-        pair_captions = [captions[idx[k]] for k in range(half)] + [captions[idx[hardest[k]]] for k in range(half)]
-        itm_queries = query_outputs(model, tokenizer, image_embeds[list(range(half)) * 2], pair_captions)
-        itm_labels = torch.tensor([1] * half + [0] * half)
-        loss_itm = F.cross_entropy(heads["itm"](itm_queries.mean(dim=1)), itm_labels)
+            # ITM: half positives, half hardest negatives by ITC similarity.
+            with torch.no_grad():
+                hardest = sim.detach().fill_diagonal_(-1e4).argmax(dim=1).tolist()
+            half = max(1, len(idx) // 2)
+            pair_captions = [captions[idx[k]] for k in range(half)] + [captions[idx[hardest[k]]] for k in range(half)]
+            itm_queries = query_outputs(model, tokenizer, image_embeds[list(range(half)) * 2], pair_captions)
+            itm_labels = torch.tensor([1] * half + [0] * half)
+            loss_itm = F.cross_entropy(heads["itm"](itm_queries.mean(dim=1)), itm_labels)
 
-        # Captioning through the generator, reading the query tokens in the question-image slot.
-        prompts = pad_token_ids([prompt] * len(idx), model.config.generator.pad_id)
-        target = pad_token_ids([targets[i] for i in idx], model.config.generator.pad_id)
-        loss_cap = model(prompts.input_ids, prompts.attention_mask, queries, target.input_ids).loss
+            # Captioning through the generator, reading the query tokens in the question-image slot.
+            prompts = pad_token_ids([prompt] * len(idx), model.config.generator.pad_id)
+            target = pad_token_ids([targets[i] for i in idx], model.config.generator.pad_id)
+            loss_cap = model(prompts.input_ids, prompts.attention_mask, queries, target.input_ids).loss
 
-        loss = loss_itc + loss_itm + loss_cap
+            loss = loss_itc + loss_itm + loss_cap
         opt.step(loss)
         log.record("stage1", step, config.steps, loss=loss.item(), itc=loss_itc.item(), itm=loss_itm.item(), cap=loss_cap.item())
     model.eval()

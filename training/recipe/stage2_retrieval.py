@@ -19,6 +19,7 @@ from training.ra_blip.model import RaBlip
 from .encoding import pad_states, query_outputs, set_trainable, text_states
 from .kb_data import KnowledgeBase, Question, item_text, load_pixels
 from .optim import make_optimisation
+from .precision import autocast, similarity
 from .recipe_config import Stage2Config
 from .train_log import TrainLog
 
@@ -64,15 +65,16 @@ def run_stage2(
     questions = questions[: config.max_questions]
     item_ids = list(kb.items)
     position = {item_id: i for i, item_id in enumerate(item_ids)}
-    item_states = text_states(model, tokenizer, [item_text(kb.items[i]) for i in item_ids])
-    image_ids = [i for i in item_ids if kb.items[i].modality == "image" and kb.items[i].image]
-    image_queries = dict(
-        zip(image_ids, image_query_cache(model, tokenizer, kb, [str(kb.items[i].image) for i in image_ids], [kb.items[i].caption for i in image_ids]))
-    )
-    question_states = text_states(model, tokenizer, [q.question for q in questions])
-    with_image = [k for k, q in enumerate(questions) if q.image]
-    cached = image_query_cache(model, tokenizer, kb, [str(questions[k].image) for k in with_image], [questions[k].question for k in with_image])
-    question_queries: dict[int, torch.Tensor] = dict(zip(with_image, cached))
+    with autocast(config.precision):  # the frozen branches' outputs, computed once
+        item_states = text_states(model, tokenizer, [item_text(kb.items[i]) for i in item_ids])
+        image_ids = [i for i in item_ids if kb.items[i].modality == "image" and kb.items[i].image]
+        image_queries = dict(
+            zip(image_ids, image_query_cache(model, tokenizer, kb, [str(kb.items[i].image) for i in image_ids], [kb.items[i].caption for i in image_ids]))
+        )
+        question_states = text_states(model, tokenizer, [q.question for q in questions])
+        with_image = [k for k, q in enumerate(questions) if q.image]
+        cached = image_query_cache(model, tokenizer, kb, [str(questions[k].image) for k in with_image], [questions[k].question for k in with_image])
+        question_queries: dict[int, torch.Tensor] = dict(zip(with_image, cached))
 
     set_trainable([model], False)
     set_trainable([model.fusion], True)
@@ -90,20 +92,21 @@ def run_stage2(
             pool = [n for n in questions[k].negatives if n in kb.items]
             candidates += rng.sample(pool, min(config.hard_negatives, len(pool)))
         candidates = list(dict.fromkeys(candidates))
-        q_emb = embed_rows(
-            model, [question_queries.get(k) for k in batch], [question_states[k] for k in batch]
-        )  # [batch, d_embed]
-        k_emb = embed_rows(
-            model, [image_queries.get(c) for c in candidates], [item_states[position[c]] for c in candidates]
-        )  # [candidates, d_embed]
-        logits = q_emb @ k_emb.T / config.temperature
-        # Another gold item of the same question is not a negative.
-        for row, k in enumerate(batch):
-            for col, c in enumerate(candidates):
-                if c in questions[k].gold and c != positives[row]:
-                    logits[row, col] = -1e4
-        labels = torch.tensor([candidates.index(p) for p in positives])
-        loss = F.cross_entropy(logits, labels)
+        with autocast(config.precision):
+            q_emb = embed_rows(
+                model, [question_queries.get(k) for k in batch], [question_states[k] for k in batch]
+            )  # [batch, d_embed]
+            k_emb = embed_rows(
+                model, [image_queries.get(c) for c in candidates], [item_states[position[c]] for c in candidates]
+            )  # [candidates, d_embed]
+            logits = similarity(q_emb, k_emb) / config.temperature  # fp32
+            # Another gold item of the same question is not a negative.
+            for row, k in enumerate(batch):
+                for col, c in enumerate(candidates):
+                    if c in questions[k].gold and c != positives[row]:
+                        logits[row, col] = -1e4
+            labels = torch.tensor([candidates.index(p) for p in positives])
+            loss = F.cross_entropy(logits, labels)
         opt.step(loss)
         accuracy = (logits.argmax(dim=1) == labels).float().mean().item()
         log.record("stage2", step, config.steps, loss=loss.item(), batch_acc=accuracy)

@@ -26,6 +26,7 @@ from .askg_examples import AskgExample, make_example
 from .encoding import query_outputs, set_trainable
 from .kb_data import KnowledgeBase, load_pixels
 from .optim import make_optimisation
+from .precision import autocast
 from .recipe_config import Stage3Config
 from .stage1_pretrain import special_ids
 from .train_log import TrainLog
@@ -142,8 +143,9 @@ def run_stage3(
             pool = [make_example(rng.choice(questions), kb, rng, config, item_ids) for _ in range(draws)]
             pending = length_bucketed(pool, kb, config.batch_size, rng)
         batch = pending.pop()
-        ids, mask, image_queries, target = collate(model, tokenizer, kb, images, batch)
-        loss = model(ids, mask, image_queries, target).loss
+        with autocast(config.precision):  # the ViT cache fills here too, so it holds bf16 features under bf16
+            ids, mask, image_queries, target = collate(model, tokenizer, kb, images, batch)
+            loss = model(ids, mask, image_queries, target).loss
         opt.step(loss)
         log.record(stage, step, config.steps, loss=loss.item())
     model.eval()
