@@ -43,6 +43,8 @@ export interface EvalOptions {
   readonly seed: string;
   /** Least visual-key similarity that links a question image (visual entity linking). @default DEFAULT_VISUAL_LINK_THRESHOLD (0.9999) */
   readonly visualLinkThreshold: number;
+  /** Overrides the main bundle's `askg.abstainLogitBias` (the calibration sweep, `bench/calibrate-abstention.ts`). */
+  readonly abstainLogitBias?: number;
 }
 
 const count = z.coerce.number().int().positive();
@@ -63,6 +65,7 @@ const rawSchema = z.strictObject({
   predictions: z.string().min(1).optional(),
   seed: z.string().min(1).default('1234'),
   'visual-link-threshold': z.coerce.number().min(0).max(2).default(DEFAULT_VISUAL_LINK_THRESHOLD),
+  'abstain-bias': z.coerce.number().min(-20).max(20).optional(),
 });
 
 const stringFlags = [
@@ -78,6 +81,7 @@ const stringFlags = [
   'predictions',
   'seed',
   'visual-link-threshold',
+  'abstain-bias',
 ];
 const booleanFlags = ['no-ablations', 'json', 'no-report'];
 
@@ -118,5 +122,6 @@ export function parseEvalArgs(argv: readonly string[]): EvalOptions {
     ...(raw.predictions !== undefined && { predictions: raw.predictions }),
     seed: raw.seed,
     visualLinkThreshold: raw['visual-link-threshold'],
+    ...(raw['abstain-bias'] !== undefined && { abstainLogitBias: raw['abstain-bias'] }),
   };
 }

@@ -16,6 +16,8 @@ export interface BundleInfo {
   readonly name: string;
   readonly version: string;
   readonly configHash: string;
+  /** The abstention bias the run used: `--abstain-bias`, else the manifest's `askg.abstainLogitBias`, else 0. */
+  readonly abstainLogitBias: number;
 }
 
 /** A bundle with its indexed knowledge base. */
@@ -29,9 +31,19 @@ export interface EvalPipeline {
   close(): Promise<void>;
 }
 
-/** Loads `bundleDir` and indexes `kb` with it (vectors cached under `cacheRoot`). */
-export async function openEvalPipeline(bundleDir: string, kb: KnowledgeBase, cacheRoot: string): Promise<EvalPipeline> {
-  const runtime = await ModelRuntime.load(resolve(bundleDir));
+/**
+ * Loads `bundleDir` and indexes `kb` with it (vectors cached under `cacheRoot`); `abstainLogitBias` overrides the
+ * manifest's.
+ */
+export async function openEvalPipeline(
+  bundleDir: string,
+  kb: KnowledgeBase,
+  cacheRoot: string,
+  abstainLogitBias?: number,
+): Promise<EvalPipeline> {
+  const runtime = await ModelRuntime.load(resolve(bundleDir), {
+    ...(abstainLogitBias !== undefined && { abstainLogitBias }),
+  });
   try {
     const { model, dims } = runtime.manifest;
     if (dims.dEmbed === undefined) throw new Error(`bundle ${bundleDir} has no embed_* graphs: it cannot retrieve`);
@@ -41,7 +53,13 @@ export async function openEvalPipeline(bundleDir: string, kb: KnowledgeBase, cac
       runtime,
       knowledge,
       catalog: buildReferenceCatalog(kb, embeddings),
-      bundle: { dir: bundleDir, name: model.name, version: model.version, configHash: model.configHash },
+      bundle: {
+        dir: bundleDir,
+        name: model.name,
+        version: model.version,
+        configHash: model.configHash,
+        abstainLogitBias: abstainLogitBias ?? runtime.manifest.askg?.abstainLogitBias ?? 0,
+      },
       isKnowledgeCached: embeddings.isFromCache,
       close: async () => {
         knowledge.close();

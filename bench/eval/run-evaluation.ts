@@ -33,7 +33,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
   await ensureKnowledgeBase(options.kb, options.split);
   const kb = loadKnowledgeBase(options.kb);
   const questions = loadQuestions(options);
-  const main = await openEvalPipeline(options.bundle, kb, options.cacheDir);
+  const main = await openEvalPipeline(options.bundle, kb, options.cacheDir, options.abstainLogitBias);
   try {
     const timings: Record<string, number> = { knowledge: secondsSince(started) };
     let mark = performance.now();

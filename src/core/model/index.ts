@@ -23,7 +23,12 @@ export { preprocessImage } from './image-preprocess.js';
 export type { ImagePreprocessOptions } from './image-preprocess.js';
 export { KvCache } from './kv-cache.js';
 export type { CacheDims, EncoderState } from './kv-cache.js';
-export { applyLogitsProcessors, minNewTokensProcessor, noRepeatNgramProcessor } from './logits-processors.js';
+export {
+  applyLogitsProcessors,
+  biasAfterPrefixProcessor,
+  minNewTokensProcessor,
+  noRepeatNgramProcessor,
+} from './logits-processors.js';
 export type { LogitsProcessor, RowContext } from './logits-processors.js';
 export { BUNDLE_FORMAT_VERSION, DYNAMIC_DIMS, parseManifest } from './manifest.js';
 export type {

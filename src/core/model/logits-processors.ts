@@ -39,6 +39,19 @@ export function noRepeatNgramProcessor(size: number): LogitsProcessor {
   };
 }
 
+/**
+ * Adds `bias` to `tokenId`'s logit at the one step where the row's tokens are exactly `prefix`: ASKG decides there
+ * whether to abstain (`relevant: none`) or to name references, so this moves the abstention threshold.
+ */
+export function biasAfterPrefixProcessor(prefix: readonly number[], tokenId: number, bias: number): LogitsProcessor {
+  return function biasTokenAfterPrefix(logits, row) {
+    const { tokens } = row;
+    if (tokens.length !== prefix.length) return;
+    for (let i = 0; i < prefix.length; i++) if (tokens[i] !== prefix[i]) return;
+    logits[tokenId] = logits[tokenId]! + bias;
+  };
+}
+
 /** Applies `processors` to one row, in order. */
 export function applyLogitsProcessors(
   processors: readonly LogitsProcessor[],

@@ -49,6 +49,11 @@ const askgSchema = z.strictObject({
   answerPrefix: z.string().min(1),
   separator: z.string().min(1),
   none: z.string().min(1),
+  /**
+   * Added to the logit of the first `none` token right after `relevantPrefix`: below 0 the generator abstains less
+   * often. Calibrated on the dev split after training (`bench/calibrate-abstention.ts`). @default 0
+   */
+  abstainLogitBias: z.number().finite().optional(),
 });
 
 const dimsSchema = z.strictObject({

@@ -26,7 +26,7 @@ import { buildGeneratorPrompt, buildQformerInstruction } from './prompt.js';
 import type { GeneratorPrompt } from './prompt.js';
 import { concatRows, splitRows } from './row-blocks.js';
 import { packImageQueries, packTokenBatch } from './token-batch.js';
-import type { LogitsProcessor } from './logits-processors.js';
+import { biasAfterPrefixProcessor, type LogitsProcessor } from './logits-processors.js';
 import type { DecodedSequence } from './token-search.js';
 import { wholeWordProcessor } from './whole-words.js';
 
@@ -34,6 +34,8 @@ import { wholeWordProcessor } from './whole-words.js';
 export interface ModelRuntimeOptions extends LoadBundleOptions, ImagePreprocessOptions {
   /** Most rows per `embed_*`/`vision` call; longer inputs run in chunks. @default 32 */
   readonly maxEmbedBatch?: number;
+  /** Overrides the manifest's `askg.abstainLogitBias` (the calibration sweep sets it). @default the manifest's */
+  readonly abstainLogitBias?: number;
 }
 
 /** A generate request whose options may also set `minNewTokens` and `lengthPenalty`. */
@@ -156,10 +158,14 @@ export class ModelRuntime {
     const prompts = requests.map((r) => this.buildPrompt(r));
     const imageQueries = await this.queryImageSlots(requests);
     const { wordPieces } = this.bundle.tokenizers.generator;
+    const abstainBias = this.abstainBiasProcessors(askg);
     const sequences = await this.decode(
       prompts.map((p, i) => ({ inputIds: p.inputIds, imageQueries: imageQueries[i]! })),
       configs,
-      prompts.map((p, i) => (wordPieces && configs[i]!.wholeWords ? [wholeWordProcessor(p.inputIds, wordPieces)] : [])),
+      prompts.map((p, i) => [
+        ...(wordPieces && configs[i]!.wholeWords ? [wholeWordProcessor(p.inputIds, wordPieces)] : []),
+        ...abstainBias,
+      ]),
     );
     const modelMs = performance.now() - started;
     return sequences.map((seq, i) => {
@@ -279,6 +285,18 @@ export class ModelRuntime {
       );
     }
     return features;
+  }
+
+  /** The abstention-bias processor, when the bias (option, else manifest) is not 0. */
+  private abstainBiasProcessors(askg: AskgSpec): LogitsProcessor[] {
+    const bias = this.options.abstainLogitBias ?? askg.abstainLogitBias ?? 0;
+    if (bias === 0) return [];
+    const tokenizer = this.bundle.tokenizers.generator;
+    const prefix = tokenizer.encode(askg.relevantPrefix, { addSpecialTokens: false });
+    const [noneId] = tokenizer.encode(askg.none, { addSpecialTokens: false });
+    if (noneId === undefined)
+      throw new AppError('bundle_mismatch', `askg.none ${JSON.stringify(askg.none)} has no tokens`);
+    return [biasAfterPrefixProcessor(prefix, noneId, bias)];
   }
 
   private requireAskgBundle(): { prompt: PromptSpec; askg: AskgSpec } {

@@ -51,6 +51,13 @@ describe('eval command line', () => {
     expect(options.questionsFile).toBe('mine.jsonl');
   });
 
+  it('takes an abstention bias for the calibration sweep, and none by default', () => {
+    expect(parseEvalArgs(['--abstain-bias=-1.5']).abstainLogitBias).toBe(-1.5);
+    expect(parseEvalArgs([]).abstainLogitBias).toBeUndefined();
+    expect(() => parseEvalArgs(['--abstain-bias', 'high'])).toThrow(/--abstain-bias/);
+    expect(() => parseEvalArgs(['--abstain-bias', '50'])).toThrow(/--abstain-bias/);
+  });
+
   it('refuses unknown flags, bad values and contradictions', () => {
     expect(() => parseEvalArgs(['--splits', 'test'])).toThrow();
     expect(() => parseEvalArgs(['--split', 'validation'])).toThrow(/--split/);

@@ -134,6 +134,16 @@ describe('manifest schema', () => {
     expect(() => parseManifest(noPrompt)).toThrow(/family ra-blip requires prompt/);
   });
 
+  it('takes an optional finite abstention bias in the ASKG grammar', async () => {
+    const manifest = await readManifest();
+    const askg = { ...manifest.askg!, abstainLogitBias: -1 };
+    expect(parseManifest({ ...manifest, askg }).askg?.abstainLogitBias).toBe(-1);
+    expect(parseManifest(manifest).askg?.abstainLogitBias).toBeUndefined();
+    expect(() => parseManifest({ ...manifest, askg: { ...askg, abstainLogitBias: 'low' } })).toThrow(
+      /abstainLogitBias/,
+    );
+  });
+
   it('refuses a missing formatVersion with the supported one', () => {
     expect(() => parseManifest({ format: 'ra-blip-bundle' })).toThrow(/formatVersion undefined is not supported/);
   });

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { chooseBias, type BiasRow } from '../../../bench/calibrate-abstention.js';
+
+const row = (bias: number, accuracy: number, abstainF1: number): BiasRow => ({
+  bias,
+  accuracy,
+  relevance_accuracy: 0.9,
+  abstain_precision: abstainF1,
+  abstain_recall: abstainF1,
+  abstain_f1: abstainF1,
+});
+
+describe('choosing the abstention bias', () => {
+  it('takes the best abstain F1 among biases within half a point of the best accuracy', () => {
+    const rows = [row(-2, 0.64, 0.9), row(-1, 0.652, 0.8), row(0, 0.65, 0.7), row(1, 0.6, 0.95)];
+    expect(chooseBias(rows).bias).toBe(-1);
+    expect(chooseBias([row(-1, 0.65, 0.72), row(0, 0.648, 0.75)]).bias).toBe(0);
+  });
+
+  it('refuses an empty sweep', () => {
+    expect(() => chooseBias([])).toThrow(/no bias/);
+  });
+});
