@@ -5,7 +5,7 @@
  * bias on that token's logit moves the threshold without retraining. This sweeps the bias on the **dev** split (the
  * test split is never used to choose it), through the same pipeline as `npm run eval`, prints one JSON object with a
  * row per bias, and picks the bias with the best abstain F1 among those whose accuracy is within `ACCURACY_SLACK` of
- * the sweep's best. `--write` stores it in the bundle's `manifest.json` as `askg.abstainLogitBias`.
+ * the sweep's best (of equal F1, the one nearest 0). `--write` stores it in the bundle's `manifest.json` as `askg.abstainLogitBias`.
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -28,12 +28,17 @@ export interface BiasRow {
   readonly abstain_f1: number;
 }
 
-/** The bias with the best abstain F1 among the rows within `ACCURACY_SLACK` of the best accuracy. */
+/**
+ * The bias with the best abstain F1 among the rows within `ACCURACY_SLACK` of the best accuracy; of equal F1, the one
+ * nearest 0 (the model as trained).
+ */
 export function chooseBias(rows: readonly BiasRow[]): BiasRow {
   if (rows.length === 0) throw new Error('no bias was evaluated');
   const bestAccuracy = Math.max(...rows.map((r) => r.accuracy));
   const eligible = rows.filter((r) => r.accuracy >= bestAccuracy - ACCURACY_SLACK);
-  return eligible.reduce((best, r) => (r.abstain_f1 > best.abstain_f1 ? r : best));
+  const isBetter = (r: BiasRow, best: BiasRow) =>
+    r.abstain_f1 > best.abstain_f1 || (r.abstain_f1 === best.abstain_f1 && Math.abs(r.bias) < Math.abs(best.bias));
+  return eligible.reduce((best, r) => (isBetter(r, best) ? r : best));
 }
 
 /** The dev split has answerable and unanswerable questions, so every metric of a row is measurable. */

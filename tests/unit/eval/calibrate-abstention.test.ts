@@ -17,6 +17,10 @@ describe('choosing the abstention bias', () => {
     expect(chooseBias([row(-1, 0.65, 0.72), row(0, 0.648, 0.75)]).bias).toBe(0);
   });
 
+  it('prefers the bias nearest 0 among equal abstain F1', () => {
+    expect(chooseBias([row(-1, 0.7, 0.905), row(-0.5, 0.7, 0.905), row(0, 0.7, 0.901)]).bias).toBe(-0.5);
+  });
+
   it('refuses an empty sweep', () => {
     expect(() => chooseBias([])).toThrow(/no bias/);
   });
