@@ -5,7 +5,8 @@
  * bias on that token's logit moves the threshold without retraining. This sweeps the bias on the **dev** split (the
  * test split is never used to choose it), through the same pipeline as `npm run eval`, prints one JSON object with a
  * row per bias, and picks the bias with the best abstain F1 among those whose accuracy is within `ACCURACY_SLACK` of
- * the sweep's best (of equal F1, the one nearest 0). `--write` stores it in the bundle's `manifest.json` as `askg.abstainLogitBias`.
+ * the sweep's best (of equal F1, the one nearest 0). `--write` stores it in the bundle's `manifest.json` as
+ * `askg.abstainLogitBias`.
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -48,8 +49,9 @@ function measured(value: number | null, name: string): number {
 }
 
 function parseBiases(text: string): number[] {
-  const biases = text.split(',').map((part) => Number(part.trim()));
-  if (biases.length === 0 || biases.some((b) => !Number.isFinite(b) || Math.abs(b) > 20)) {
+  const parts = text.split(',').map((part) => part.trim());
+  const biases = parts.map(Number);
+  if (parts.some((part) => part === '') || biases.some((b) => !Number.isFinite(b) || Math.abs(b) > 20)) {
     throw new Error(`--biases takes comma-separated numbers in [-20, 20], got ${JSON.stringify(text)}`);
   }
   return biases;

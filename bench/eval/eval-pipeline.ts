@@ -58,7 +58,7 @@ export async function openEvalPipeline(
         name: model.name,
         version: model.version,
         configHash: model.configHash,
-        abstainLogitBias: abstainLogitBias ?? runtime.manifest.askg?.abstainLogitBias ?? 0,
+        abstainLogitBias: runtime.abstainLogitBias,
       },
       isKnowledgeCached: embeddings.isFromCache,
       close: async () => {

@@ -287,9 +287,14 @@ export class ModelRuntime {
     return features;
   }
 
-  /** The abstention-bias processor, when the bias (option, else manifest) is not 0. */
+  /** The abstention bias generation applies: the `abstainLogitBias` option, else the manifest's, else 0. */
+  get abstainLogitBias(): number {
+    return this.options.abstainLogitBias ?? this.manifest.askg?.abstainLogitBias ?? 0;
+  }
+
+  /** The abstention-bias processor, when the bias is not 0. */
   private abstainBiasProcessors(askg: AskgSpec): LogitsProcessor[] {
-    const bias = this.options.abstainLogitBias ?? askg.abstainLogitBias ?? 0;
+    const bias = this.abstainLogitBias;
     if (bias === 0) return [];
     const tokenizer = this.bundle.tokenizers.generator;
     const prefix = tokenizer.encode(askg.relevantPrefix, { addSpecialTokens: false });

@@ -116,3 +116,16 @@ describe('answering', () => {
     expect(failed).toMatchObject({ status: 'rejected', reason: { code: 'invalid_input' } });
   });
 });
+
+describe('the abstention bias', () => {
+  it('comes from the option, else the manifest, else 0', async () => {
+    expect(runtime.manifest.askg?.abstainLogitBias).toBeUndefined();
+    expect(runtime.abstainLogitBias).toBe(0);
+    const biased = await ModelRuntime.load(parityBundleDir('ra-blip-tiny'), { abstainLogitBias: -1.5 });
+    try {
+      expect(biased.abstainLogitBias).toBe(-1.5);
+    } finally {
+      await biased.release();
+    }
+  });
+});
