@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -11,7 +11,18 @@ from .precision import check_precision
 
 
 @dataclass(frozen=True)
-class Stage1Config:
+class StagePrecision:
+    """The precision field every stage has, checked on construction: "bf16" runs the forward passes under CPU
+    autocast (recipe/precision.py). Keyword-only, so that it follows each stage's own fields."""
+
+    precision: str = field(default="fp32", kw_only=True)
+
+    def __post_init__(self) -> None:
+        check_precision(self.precision, type(self).__name__)
+
+
+@dataclass(frozen=True)
+class Stage1Config(StagePrecision):
     """Image-text pre-training (BLIP-2 stage 1): contrastive, matching and captioning losses."""
 
     steps: int
@@ -19,14 +30,10 @@ class Stage1Config:
     lr: float
     itc_temperature: float = 0.07
     itc_dim: int = 128
-    precision: str = "fp32"  # "bf16": forward passes under CPU autocast (recipe/precision.py)
-
-    def __post_init__(self) -> None:
-        check_precision(self.precision, "stage1")
 
 
 @dataclass(frozen=True)
-class Stage2Config:
+class Stage2Config(StagePrecision):
     """Retrieval pre-training of the fusion module: question <-> knowledge InfoNCE with hard negatives."""
 
     steps: int
@@ -35,14 +42,10 @@ class Stage2Config:
     max_questions: int  # train questions whose text states are cached (the rest are not used)
     hard_negatives: int = 2
     temperature: float = 0.05
-    precision: str = "fp32"  # "bf16": forward passes under CPU autocast (recipe/precision.py)
-
-    def __post_init__(self) -> None:
-        check_precision(self.precision, "stage2")
 
 
 @dataclass(frozen=True)
-class Stage3Config:
+class Stage3Config(StagePrecision):
     """ASKG generator training over shuffled, noisy references."""
 
     steps: int
@@ -60,10 +63,6 @@ class Stage3Config:
     # (`linked_question`). Some examples keep the bare question: a user's own photo links to nothing.
     p_linked_question: float = 0.8
     askg: bool = True  # False: the no-ASKG ablation (gold references only, no selection, no abstain)
-    precision: str = "fp32"  # "bf16": forward passes under CPU autocast (recipe/precision.py)
-
-    def __post_init__(self) -> None:
-        check_precision(self.precision, "stage3")
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,7 @@ export class ModelRuntime {
   /** One typed call per graph, for low-level use (parity tests, other families). */
   readonly graphs: GraphRunner;
   private readonly options: ModelRuntimeOptions;
+  private abstainBias: readonly LogitsProcessor[] | undefined;
 
   constructor(bundle: ModelBundle, options: ModelRuntimeOptions = {}) {
     this.bundle = bundle;
@@ -292,16 +293,18 @@ export class ModelRuntime {
     return this.options.abstainLogitBias ?? this.manifest.askg?.abstainLogitBias ?? 0;
   }
 
-  /** The abstention-bias processor, when the bias is not 0. */
-  private abstainBiasProcessors(askg: AskgSpec): LogitsProcessor[] {
+  /** The abstention-bias processor, when the bias is not 0; built on the first answer, then reused. */
+  private abstainBiasProcessors(askg: AskgSpec): readonly LogitsProcessor[] {
+    if (this.abstainBias !== undefined) return this.abstainBias;
     const bias = this.abstainLogitBias;
-    if (bias === 0) return [];
+    if (bias === 0) return (this.abstainBias = []);
     const tokenizer = this.bundle.tokenizers.generator;
     const prefix = tokenizer.encode(askg.relevantPrefix, { addSpecialTokens: false });
     const [noneId] = tokenizer.encode(askg.none, { addSpecialTokens: false });
     if (noneId === undefined)
       throw new AppError('bundle_mismatch', `askg.none ${JSON.stringify(askg.none)} has no tokens`);
-    return [biasAfterPrefixProcessor(prefix, noneId, bias)];
+    this.abstainBias = [biasAfterPrefixProcessor(prefix, noneId, bias)];
+    return this.abstainBias;
   }
 
   private requireAskgBundle(): { prompt: PromptSpec; askg: AskgSpec } {
