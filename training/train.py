@@ -1,4 +1,5 @@
 """Trains RA-BLIP-mini from scratch: the three recipe stages, the no-ASKG ablation generator, then the bundles.
+Stages run in the order 1, 3, 2, because the fusion module (stage 2) reads the Q-Former that stage 3 fine-tunes.
 
     .venv/bin/python -m training.train --recipe training/configs/recipe-demo.json --kb build/kb \
         --work build/train --bundle models/ra-blip-mini [--ablation-bundle models/ablations/no-askg] [--quantize int8]
@@ -53,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--resume",
         type=Path,
-        help="rerun stage 3 only: take the ViT, Q-Former and fusion of a checkpoint (stage2.pt), train a new generator",
+        help="skip stage 1: take the ViT and Q-Former of a checkpoint (stage1.pt), then train stages 3 and 2 anew",
     )
     args = parser.parse_args(argv)
 
@@ -78,19 +79,25 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.resume is None:
         run_stage1(model, tokenizer, kb, recipe.stage1, log, recipe.seed)
         save_checkpoint(args.work / "stage1.pt", model, {})
-        run_stage2(model, tokenizer, kb, recipe.stage2, log, recipe.seed + 1)
-        save_checkpoint(args.work / "stage2.pt", model, {})
         model.generator.load_state_dict(initial_generator)
     else:
-        # Only the image and retrieval weights: the checkpoint's generator may have another shape (a rerun of stage 3
-        # with a new generator config is what --resume is for).
+        # Only stage 1's weights: the checkpoint's generator may have another shape (a rerun of stage 3 with a new
+        # generator config is what --resume is for), and the fusion module is trained again after stage 3.
         trained = load_checkpoint(args.resume).state_dict
         model.load_state_dict(
-            {k: v for k, v in trained.items() if not k.startswith("generator.")}
-            | {f"generator.{k}": v for k, v in initial_generator.items()}
+            {k: v for k, v in trained.items() if k.startswith(("vit.", "q_former."))}, strict=False
         )
-    ablation = copy.deepcopy(model) if recipe.ablation_stage3 and args.ablation_bundle else None
+    # Stage 2 runs after stage 3: stage 3 may fine-tune the Q-Former's query path (qformer_lr_scale), and the fusion
+    # module embeds image knowledge from those query outputs. Stage 3 reads no retrieval weights.
     run_stage3(model, tokenizer, kb, recipe.stage3, log, recipe.seed + 2)
+    save_checkpoint(args.work / "stage3.pt", model, {})
+    run_stage2(model, tokenizer, kb, recipe.stage2, log, recipe.seed + 1)
+    save_checkpoint(args.work / "stage2.pt", model, {})
+    ablation = None
+    if recipe.ablation_stage3 and args.ablation_bundle:
+        # The same ViT, Q-Former and fusion; only the generator is trained again, without ASKG.
+        ablation = copy.deepcopy(model)
+        ablation.generator.load_state_dict(initial_generator)
     train_minutes = round((time.monotonic() - started) / 60, 2)
     save_checkpoint(args.work / "model.pt", model, {"train_minutes": train_minutes})
     metrics = {"train_minutes": train_minutes}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -27,18 +27,17 @@ def make_optimisation(
     parameters: Iterable[torch.nn.Parameter],
     lr: float,
     steps: int,
-    pretrained: Iterable[torch.nn.Parameter] = (),
-    pretrained_lr_scale: float = 1.0,
+    lr_scales: Sequence[tuple[Iterable[torch.nn.Parameter], float]] = (),
 ) -> Optimisation:
-    """`pretrained` (a subset of `parameters`) learns at `lr * pretrained_lr_scale`, so fine-tuning keeps what
-    pretraining gave while new layers around it learn fast."""
+    """Each `(subset, scale)` of `lr_scales` (subsets of `parameters`) learns at `lr * scale`, so fine-tuning keeps
+    what pretraining gave while new layers around it learn fast."""
     params = [p for p in parameters if p.requires_grad]
-    slow = {id(p) for p in pretrained}
-    groups = [
-        {"params": [p for p in params if id(p) not in slow], "lr": lr},
-        {"params": [p for p in params if id(p) in slow], "lr": lr * pretrained_lr_scale},
-    ]
-    optimizer = torch.optim.AdamW([g for g in groups if g["params"]], weight_decay=0.01)
+    scale_of = {id(p): scale for subset, scale in lr_scales for p in subset}
+    by_scale: dict[float, list[torch.nn.Parameter]] = {}
+    for p in params:
+        by_scale.setdefault(scale_of.get(id(p), 1.0), []).append(p)
+    groups = [{"params": group, "lr": lr * scale} for scale, group in by_scale.items()]
+    optimizer = torch.optim.AdamW(groups, weight_decay=0.01)
     warmup = max(1, steps // 20)
 
     def factor(step: int) -> float:

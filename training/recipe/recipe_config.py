@@ -59,6 +59,13 @@ class Stage3Config(StagePrecision):
     retrieved_references: int = 4
     p_extra_distractors: float = 0.4
     pretrained_lr_scale: float = 0.1  # learning-rate factor of the generator's MiniLM text layers
+    # None keeps the Q-Former frozen; a factor trains its query path (queries, cross-attention, query FFN) at
+    # lr * factor on the ASKG data. train.py then runs stage 2 after stage 3, so the fusion module reads the final
+    # query outputs.
+    qformer_lr_scale: float | None = None
+    # torch.compile the training forward (TorchInductor; dynamic shapes, as every batch pads to its own length). The
+    # exported model is the uncompiled module.
+    compile: bool = False
     # A question image that is a stored image item is linked at answer time, and its caption then leads the question
     # (`linked_question`). Some examples keep the bare question: a user's own photo links to nothing.
     p_linked_question: float = 0.8
@@ -91,6 +98,9 @@ def load_recipe(path: str | Path) -> RecipeConfig:
     with open(path, encoding="utf-8") as handle:
         data = json.load(handle)
     ablation = data.pop("ablation_stage3", None)
+    if ablation and ablation.get("qformer_lr_scale") is not None:
+        # The ablation shares the main model's Q-Former and fusion module; only its generator is trained.
+        raise ValueError("ablation_stage3 trains the generator only: remove its qformer_lr_scale")
     return RecipeConfig(
         seed=data["seed"],
         model_config=data["model_config"],

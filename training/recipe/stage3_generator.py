@@ -1,6 +1,7 @@
 """Stage 3: ASKG generator training (RA-BLIP §5): QA over noisy, shuffled references plus relevance selection
-and abstention. ViT and Q-Former are frozen; the Q-Former still reads each image with the question as its
-instruction, so the generator sees question-instructed visual tokens exactly as at inference.
+and abstention. The ViT is frozen. The Q-Former reads each image with the question as its instruction, so the
+generator sees question-instructed visual tokens exactly as at inference; with `qformer_lr_scale` its query path
+learns too, as InstructBLIP and RA-BLIP train the Q-Former on the instruction data (its text branch stays fixed).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from training.ra_blip.prompt import (
 from training.ra_blip.token_batch import pad_token_ids
 
 from .askg_examples import AskgExample, make_example
-from .encoding import query_outputs, set_trainable
+from .encoding import freeze_text_branch, query_outputs, set_trainable
 from .kb_data import KnowledgeBase, load_pixels
 from .optim import make_optimisation
 from .precision import autocast
@@ -80,7 +81,7 @@ def collate(
     per_row = [sum(1 for s in slots if s[0] == row) for row in range(len(examples))]
     image_queries = torch.zeros(len(examples), max(1, max(per_row) * n_query), d)
     if slots:
-        with torch.no_grad():
+        with torch.set_grad_enabled(model.q_former.query_tokens.requires_grad):
             queries = query_outputs(model, tokenizer, images.get([s[1] for s in slots]), [s[2] for s in slots])
         filled = [0] * len(examples)
         for (row, _, _), q in zip(slots, queries):
@@ -128,14 +129,18 @@ def run_stage3(
     images = ImageEmbedCache(model, kb)
     set_trainable([model], False)
     set_trainable([model.generator], True)
-    opt = make_optimisation(
-        model.generator.parameters(),
-        config.lr,
-        config.steps,
-        pretrained=[p for layer in model.generator.text_layer_stack() for p in layer.parameters()],
-        pretrained_lr_scale=config.pretrained_lr_scale,
-    )
+    pretrained = [p for layer in model.generator.text_layer_stack() for p in layer.parameters()]
+    lr_scales = [(pretrained, config.pretrained_lr_scale)]
+    trained = list(model.generator.parameters())
+    if config.qformer_lr_scale is not None:
+        set_trainable([model.q_former], True)
+        freeze_text_branch(model)  # the query path only: retrieval reads the text branch
+        query_path = [p for p in model.q_former.parameters() if p.requires_grad]
+        lr_scales.append((query_path, config.qformer_lr_scale))
+        trained += query_path
+    opt = make_optimisation(trained, config.lr, config.steps, lr_scales)
     model.train()
+    forward = torch.compile(model, dynamic=True) if config.compile else model
     pending: list[list[AskgExample]] = []
     for step in range(1, config.steps + 1):
         if not pending:
@@ -145,7 +150,7 @@ def run_stage3(
         batch = pending.pop()
         with autocast(config.precision):  # the ViT cache fills here too, so it holds bf16 features under bf16
             ids, mask, image_queries, target = collate(model, tokenizer, kb, images, batch)
-            loss = model(ids, mask, image_queries, target).loss
+            loss = forward(ids, mask, image_queries, target).loss
         opt.step(loss)
         log.record(stage, step, config.steps, loss=loss.item())
     model.eval()
