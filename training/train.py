@@ -90,9 +90,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     # Stage 2 runs after stage 3: stage 3 may fine-tune the Q-Former's query path (qformer_lr_scale), and the fusion
     # module embeds image knowledge from those query outputs. Stage 3 reads no retrieval weights.
     run_stage3(model, tokenizer, kb, recipe.stage3, log, recipe.seed + 2)
-    save_checkpoint(args.work / "stage3.pt", model, {})
     run_stage2(model, tokenizer, kb, recipe.stage2, log, recipe.seed + 1)
-    save_checkpoint(args.work / "stage2.pt", model, {})
     ablation = None
     if recipe.ablation_stage3 and args.ablation_bundle:
         # The same ViT, Q-Former and fusion; only the generator is trained again, without ASKG.

@@ -131,14 +131,11 @@ def run_stage3(
     set_trainable([model.generator], True)
     pretrained = [p for layer in model.generator.text_layer_stack() for p in layer.parameters()]
     lr_scales = [(pretrained, config.pretrained_lr_scale)]
-    trained = list(model.generator.parameters())
     if config.qformer_lr_scale is not None:
         set_trainable([model.q_former], True)
         freeze_text_branch(model)  # the query path only: retrieval reads the text branch
-        query_path = [p for p in model.q_former.parameters() if p.requires_grad]
-        lr_scales.append((query_path, config.qformer_lr_scale))
-        trained += query_path
-    opt = make_optimisation(trained, config.lr, config.steps, lr_scales)
+        lr_scales.append((list(model.q_former.parameters()), config.qformer_lr_scale))
+    opt = make_optimisation(model.parameters(), config.lr, config.steps, lr_scales)  # what requires grad
     model.train()
     forward = torch.compile(model, dynamic=True) if config.compile else model
     pending: list[list[AskgExample]] = []
