@@ -4,7 +4,9 @@
  * Neither can come out of tokenising real text, so the loop forbids both:
  * - a continuation piece (`##…`) never starts the output or follows punctuation, which WordPiece always splits off;
  * - while the word being written is a proper prefix of prompt words and equal to none of them, only the pieces that
- *   continue one of those words may follow (EOS included in what is masked).
+ *   continue one of those words may follow (EOS included in what is masked);
+ * - once it equals a prompt word, it ends there or goes on into a longer prompt word: no other continuation piece
+ *   ("dushanbe" cannot become "dushanbebe", nor "florin" "florinn").
  * Words the prompt does not hold (generated from the vocabulary) are left free.
  * @module
  */
@@ -48,7 +50,7 @@ function splitWords(ids: readonly number[], vocab: WordPieceVocab): number[][] {
   return words;
 }
 
-/** A processor that keeps the output to whole words of `promptIds` (see the module comment). */
+/** A processor that keeps copied words to whole words of `promptIds` (see the module comment). */
 export function wholeWordProcessor(promptIds: readonly number[], vocab: WordPieceVocab): LogitsProcessor {
   const byFirstPiece = new Map<number, number[][]>();
   for (const word of splitWords(promptIds, vocab)) {
@@ -70,13 +72,23 @@ export function wholeWordProcessor(promptIds: readonly number[], vocab: WordPiec
     while (start > 0 && vocab.isContinuation[tokens[start]!] === 1) start--;
     const written = tokens.slice(start);
     const next = new Set<number>();
+    let isComplete = false;
+    let isPromptPrefix = false;
     for (const word of byFirstPiece.get(written[0]!) ?? []) {
       if (word.length < written.length || !written.every((id, i) => word[i] === id)) continue;
-      if (word.length === written.length) return; // a complete prompt word: anything may follow
-      next.add(word[written.length]!);
+      isPromptPrefix = true;
+      if (word.length === written.length) isComplete = true;
+      else next.add(word[written.length]!);
+    }
+    if (!isPromptPrefix) return; // a word from the vocabulary, not copied: left free
+    if (isComplete) {
+      // A complete prompt word ends here, or goes on into a longer prompt word; anything else may follow it.
+      for (const id of vocab.continuationIds)
+        if (id < logits.length && !next.has(id)) logits[id] = Number.NEGATIVE_INFINITY;
+      return;
     }
     // An earlier rule (no repeated n-grams) may have banned every continuation: it wins, and the word stays open.
-    if (next.size === 0 || ![...next].some((id) => logits[id]! > Number.NEGATIVE_INFINITY)) return;
+    if (![...next].some((id) => logits[id]! > Number.NEGATIVE_INFINITY)) return;
     for (let id = 0; id < logits.length; id++) if (!next.has(id)) logits[id] = Number.NEGATIVE_INFINITY;
   };
 }

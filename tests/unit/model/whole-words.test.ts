@@ -9,6 +9,8 @@ const vocab = readWordPieceVocab({
   model: { type: 'WordPiece', continuing_subword_prefix: '##', vocab: Object.fromEntries(VOCAB.map((t, i) => [t, i])) },
 })!;
 
+const byVocab = (x: string, y: string): number => id(x) - id(y);
+
 /** Logits after the processor, with `tokens` generated so far; -Infinity marks a masked id. */
 function allowed(prompt: string[], tokens: string[]): string[] {
   const logits = new Float32Array(VOCAB.length);
@@ -35,10 +37,17 @@ describe('whole-word decoding', () => {
     expect(allowed(prompt, ['answer', ':', 'ar'])).toEqual(['##uban']);
   });
 
-  it('leaves complete words and words the prompt does not hold free', () => {
-    expect(allowed(prompt, ['answer', ':', 'quill', '##port'])).toEqual(VOCAB);
-    expect(allowed(prompt, ['answer', ':', 'city'])).toEqual(VOCAB);
-    expect(allowed(['quill', 'quill', '##port'], ['quill'])).toEqual(VOCAB); // "quill" is also a whole prompt word
+  it('ends a complete prompt word or goes on into a longer one, never into a word the prompt lacks', () => {
+    const wordStarts = VOCAB.filter((t) => !t.startsWith('##'));
+    expect(allowed(prompt, ['answer', ':', 'quill', '##port'])).toEqual(wordStarts); // not "quillportport"
+    expect(allowed(prompt, ['answer', ':', 'city'])).toEqual(wordStarts); // not "citys"
+    // "quill" is a whole prompt word and the start of "quillport": it may end or go on with "##port".
+    expect(allowed(['quill', 'quill', '##port'], ['quill'])).toEqual([...wordStarts, '##port'].sort(byVocab));
+  });
+
+  it('leaves words the prompt does not hold free', () => {
+    expect(allowed(prompt, ['answer'])).toEqual(VOCAB);
+    expect(allowed(['city'], ['answer', ':', 'florin'])).toEqual(VOCAB);
   });
 
   it('yields to an earlier rule that banned every continuation, rather than masking the whole row', () => {
