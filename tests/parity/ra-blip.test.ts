@@ -175,12 +175,13 @@ describe.each(CASES)('ra-blip generation matches PyTorch: %s', (name) => {
   });
 
   it('answers end to end with the text of those ids', async () => {
-    // The Python reference decodes the raw model; whole-word decoding is the service's own rule (whole-words.test.ts).
+    // The Python reference decodes the raw model; whole words and the answer grammar are the service's own rules.
     const options = {
       maxNewTokens: c.max_new_tokens,
       minNewTokens: c.min_new_tokens,
       wholeWords: false,
       noRepeatNgramSize: 0,
+      answerGrammar: false,
     };
     const [result] = await runtime.generate([{ ...requestOf(c), options }]);
     expect(result!.text).toBe(runtime.bundle.tokenizers.generator.decode(c.greedy_ids));

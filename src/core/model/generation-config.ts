@@ -24,6 +24,8 @@ export interface GenerationConfig {
   readonly wholeWords: boolean;
   /** No n-gram of this many tokens occurs twice in a row's output; 0 turns the rule off. */
   readonly noRepeatNgramSize: number;
+  /** An ASKG answer never opens with a reference marker; read where the grammar is known (`generate`). */
+  readonly answerGrammar: boolean;
 }
 
 /** What a caller may set; the rest comes from the bundle. */
@@ -43,6 +45,8 @@ export interface GenerationOptionsInput {
    * model's runaway loops ("florinorinorin…"); 0 gives the raw model's choices. @default 3
    */
   readonly noRepeatNgramSize?: number;
+  /** ASKG answers never open with a reference marker (`answer: [`); false gives the raw model's choices. @default true */
+  readonly answerGrammar?: boolean;
 }
 
 const optionsSchema = z
@@ -53,6 +57,7 @@ const optionsSchema = z
     lengthPenalty: z.number().finite().default(1),
     wholeWords: z.boolean().default(true),
     noRepeatNgramSize: z.number().int().min(0).max(64).default(3),
+    answerGrammar: z.boolean().default(true),
   })
   .refine((o) => o.minNewTokens <= o.maxNewTokens, { message: 'minNewTokens must not exceed maxNewTokens' });
 

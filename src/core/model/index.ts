@@ -25,6 +25,7 @@ export { KvCache } from './kv-cache.js';
 export type { CacheDims, EncoderState } from './kv-cache.js';
 export {
   applyLogitsProcessors,
+  banAfterSuffixProcessor,
   biasAfterPrefixProcessor,
   minNewTokensProcessor,
   noRepeatNgramProcessor,

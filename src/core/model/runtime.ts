@@ -22,11 +22,11 @@ import { GraphRunner } from './graph-runner.js';
 import { preprocessImage } from './image-preprocess.js';
 import type { ImagePreprocessOptions } from './image-preprocess.js';
 import type { AskgSpec, BundleManifest, PromptSpec } from './manifest.js';
-import { buildGeneratorPrompt, buildQformerInstruction } from './prompt.js';
+import { buildGeneratorPrompt, buildQformerInstruction, formatReferenceNumber } from './prompt.js';
 import type { GeneratorPrompt } from './prompt.js';
 import { concatRows, splitRows } from './row-blocks.js';
 import { packImageQueries, packTokenBatch } from './token-batch.js';
-import { biasAfterPrefixProcessor, type LogitsProcessor } from './logits-processors.js';
+import { banAfterSuffixProcessor, biasAfterPrefixProcessor, type LogitsProcessor } from './logits-processors.js';
 import type { DecodedSequence } from './token-search.js';
 import { wholeWordProcessor } from './whole-words.js';
 
@@ -69,6 +69,7 @@ export class ModelRuntime {
   readonly graphs: GraphRunner;
   private readonly options: ModelRuntimeOptions;
   private abstainBias: readonly LogitsProcessor[] | undefined;
+  private answerGrammar: LogitsProcessor | undefined;
 
   constructor(bundle: ModelBundle, options: ModelRuntimeOptions = {}) {
     this.bundle = bundle;
@@ -160,11 +161,13 @@ export class ModelRuntime {
     const imageQueries = await this.queryImageSlots(requests);
     const { wordPieces } = this.bundle.tokenizers.generator;
     const abstainBias = this.abstainBiasProcessors(askg);
+    const answerGrammar = this.answerGrammarProcessor(askg, spec);
     const sequences = await this.decode(
       prompts.map((p, i) => ({ inputIds: p.inputIds, imageQueries: imageQueries[i]! })),
       configs,
       prompts.map((p, i) => [
         ...(wordPieces && configs[i]!.wholeWords ? [wholeWordProcessor(p.inputIds, wordPieces)] : []),
+        ...(configs[i]!.answerGrammar ? [answerGrammar] : []),
         ...abstainBias,
       ]),
     );
@@ -305,6 +308,16 @@ export class ModelRuntime {
       throw new AppError('bundle_mismatch', `askg.none ${JSON.stringify(askg.none)} has no tokens`);
     this.abstainBias = [biasAfterPrefixProcessor(prefix, noneId, bias)];
     return this.abstainBias;
+  }
+
+  /** Bans a reference marker as the first token of the answer (`banAfterSuffixProcessor`); built once. */
+  private answerGrammarProcessor(askg: AskgSpec, spec: PromptSpec): LogitsProcessor {
+    if (this.answerGrammar !== undefined) return this.answerGrammar;
+    const tokenizer = this.bundle.tokenizers.generator;
+    const answerPrefix = tokenizer.encode(askg.answerPrefix, { addSpecialTokens: false });
+    const [markerId] = tokenizer.encode(formatReferenceNumber(spec, 1), { addSpecialTokens: false });
+    this.answerGrammar = banAfterSuffixProcessor(answerPrefix, markerId === undefined ? [] : [markerId]);
+    return this.answerGrammar;
   }
 
   private requireAskgBundle(): { prompt: PromptSpec; askg: AskgSpec } {

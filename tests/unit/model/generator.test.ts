@@ -115,6 +115,7 @@ describe('generation options', () => {
       numBeams: 1,
       wholeWords: true,
       noRepeatNgramSize: 3,
+      answerGrammar: true,
       lengthPenalty: 1,
       ...tokens,
     });

@@ -65,6 +65,7 @@ export function fakeConfig(overrides: Partial<GenerationConfig> = {}): Generatio
     decoderStartTokenId: START,
     wholeWords: false,
     noRepeatNgramSize: 0,
+    answerGrammar: false,
     ...overrides,
   };
 }
