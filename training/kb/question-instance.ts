@@ -49,10 +49,11 @@ function chooseTemplates(ctx: QuestionContext, instance: QuestionInstance, polic
   const { trainPhrasings = 2, heldOutRate = 0.5 } = policy;
   const templates = getTemplateFamily(instance.family).templates;
   const rng = randomFor(ctx, 'phrasing', instance.family, instance.variant, ...instance.entities);
-  if (instance.split === 'train') return rng.shuffle(templates.filter((t) => !t.isHeldOut)).slice(0, trainPhrasings);
+  const seen = templates.filter((t) => !t.isHeldOut);
+  if (instance.split === 'train') return rng.shuffle(seen).slice(0, trainPhrasings);
   const heldOut = templates.filter((t) => t.isHeldOut);
   const useHeldOut = heldOut.length > 0 && rng.next() < heldOutRate;
-  return [rng.pick(useHeldOut ? heldOut : templates.filter((t) => !t.isHeldOut && !t.isTrainOnly))];
+  return [rng.pick(useHeldOut ? heldOut : seen)];
 }
 
 /** Slots that hold country names, written in prose form inside questions ("the Philippines"). */
