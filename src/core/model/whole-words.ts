@@ -73,14 +73,12 @@ export function wholeWordProcessor(promptIds: readonly number[], vocab: WordPiec
     const written = tokens.slice(start);
     const next = new Set<number>();
     let isComplete = false;
-    let isPromptPrefix = false;
     for (const word of byFirstPiece.get(written[0]!) ?? []) {
       if (word.length < written.length || !written.every((id, i) => word[i] === id)) continue;
-      isPromptPrefix = true;
       if (word.length === written.length) isComplete = true;
       else next.add(word[written.length]!);
     }
-    if (!isPromptPrefix) return; // a word from the vocabulary, not copied: left free
+    if (!isComplete && next.size === 0) return; // a word from the vocabulary, not copied: left free
     if (isComplete) {
       // A complete prompt word ends here, or goes on into a longer prompt word; anything else may follow it.
       for (const id of vocab.continuationIds)
