@@ -4,22 +4,37 @@
  * describe_index_stats) and the control-plane `GET /indexes/{name}` that resolves an index name to its host.
  *
  * Every request (headers, query string, body) is checked against Pinecone's OpenAPI spec for API version 2026-04
- * (`../shared/specs/pinecone/*.oas.yaml`, beside the repository) and answered 400 with the ajv errors when it does not
+ * (`../shared/specs/pinecone/*.oas.yaml` beside the repository, or `PINECONE_SPECS_DIR`) and answered 400 with the ajv errors when it does not
  * conform. Every response is checked too: a non-conforming one is recorded in `violations` and answered 500, and
  * `assertClean()` throws on it. On top of the schema it enforces the documented limits the schema cannot express
  * (1,000 records and 2 MB per upsert, 40 KB of metadata, no null metadata, the index dimension).
  * @module
  */
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadOpenApiValidator, type OpenApiValidator } from './openapi-validator.js';
 import { PineconeNamespaces, type PineconeMetric } from './pinecone-namespaces.js';
 
-/** The specs live in `shared/` beside the repository root (CI clones the repository next to it). */
-const SPEC_DIR = fileURLToPath(new URL('../../../shared/specs/pinecone/', import.meta.url));
-const DATA_SPEC = `${SPEC_DIR}db_data_2026-04.oas.yaml`;
-const CONTROL_SPEC = `${SPEC_DIR}db_control_2026-04.oas.yaml`;
+/**
+ * The specs live in `shared/` beside the repository root (CI clones the repository next to it); a clone elsewhere
+ * points `PINECONE_SPECS_DIR` at the folder that holds them.
+ */
+function findSpec(file: string): string {
+  const dir =
+    process.env.PINECONE_SPECS_DIR ?? fileURLToPath(new URL('../../../shared/specs/pinecone/', import.meta.url));
+  const path = join(dir, file);
+  if (!existsSync(path)) {
+    throw new Error(`Pinecone OpenAPI spec ${path} not found: clone beside shared/, or set PINECONE_SPECS_DIR`);
+  }
+  return path;
+}
+
+/** Pinecone's data-plane spec, API version 2026-04. */
+export const PINECONE_DATA_SPEC = findSpec('db_data_2026-04.oas.yaml');
+const CONTROL_SPEC = findSpec('db_control_2026-04.oas.yaml');
 
 /** Body limit of one request (Pinecone: 2 MB per upsert). */
 const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
@@ -70,7 +85,7 @@ export async function startPineconeEmulator(options: PineconeEmulatorOptions): P
     specs.set(file, loaded);
     return loaded;
   };
-  specFor(DATA_SPEC);
+  specFor(PINECONE_DATA_SPEC);
   const indexName = options.indexName ?? 'rablip-test';
   const store = new PineconeNamespaces(options.dimension, options.metric ?? 'dotproduct');
   const requests: RecordedRequest[] = [];
@@ -103,7 +118,7 @@ export async function startPineconeEmulator(options: PineconeEmulatorOptions): P
   function answer(request: IncomingMessage, bodyBytes: number, body: unknown): Reply {
     const target = new URL(request.url ?? '/', 'http://emulator');
     const isControl = target.pathname.startsWith('/indexes');
-    const spec = specFor(isControl ? CONTROL_SPEC : DATA_SPEC);
+    const spec = specFor(isControl ? CONTROL_SPEC : PINECONE_DATA_SPEC);
     const error = (status: number, code: number, grpc: string, message: string): Reply =>
       isControl ? { status, body: { status, error: { code: grpc, message } } } : { status, body: { code, message } };
     const matched = spec.match(request.method ?? 'GET', target.pathname);

@@ -1,11 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { Errors, Pinecone } from '@pinecone-database/pinecone';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadOpenApiValidator } from '../../support/openapi-validator.js';
-import { startPineconeEmulator, type PineconeEmulator } from '../../support/pinecone-emulator.js';
+import { PINECONE_DATA_SPEC, startPineconeEmulator, type PineconeEmulator } from '../../support/pinecone-emulator.js';
 
 const API_KEY = 'pc-test-key';
-const DATA_SPEC = fileURLToPath(new URL('../../../../shared/specs/pinecone/db_data_2026-04.oas.yaml', import.meta.url));
 let emulator: PineconeEmulator;
 
 beforeAll(async () => {
@@ -105,7 +103,7 @@ describe('Pinecone emulator request validation (db_data 2026-04 spec)', () => {
 });
 
 describe('Pinecone spec response validation', () => {
-  const query = loadOpenApiValidator(DATA_SPEC).match('POST', '/query');
+  const query = loadOpenApiValidator(PINECONE_DATA_SPEC).match('POST', '/query');
 
   it('accepts a conforming query response and flags a non-conforming one', () => {
     expect(
