@@ -45,6 +45,9 @@ const wireKnowledgeInputSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('text'), text: textSchema.min(1) }),
 ]);
 
+/** Retrieval score of a reference (an inner product of unit vectors, so within [-1, 1] up to rounding). */
+const wireScoreSchema = z.number().min(-1.01).max(1.01).optional();
+
 const wireReferenceSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     id: z.string().min(1),
@@ -52,8 +55,9 @@ const wireReferenceSchema = z.discriminatedUnion('kind', [
     /** `[n_patch, d_vit]` ViT features cached at ingest. */
     features: wireTensorSchema.refine((t) => t.dims.length === 2, { message: 'features must be [n_patch, d_vit]' }),
     caption: textSchema,
+    score: wireScoreSchema,
   }),
-  z.strictObject({ id: z.string().min(1), kind: z.literal('text'), text: textSchema }),
+  z.strictObject({ id: z.string().min(1), kind: z.literal('text'), text: textSchema, score: wireScoreSchema }),
 ]);
 
 /** Every request the container accepts, on `POST /invocations`. */
@@ -210,11 +214,12 @@ export function toGenerateRequest(request: GenerateRequest): InvocationRequest {
     operation: 'generate',
     question: request.question,
     ...(request.questionImage ? { questionImage: toBase64(request.questionImage) } : {}),
-    references: request.references.map((ref) =>
-      ref.kind === 'image'
-        ? { id: ref.id, kind: 'image', features: encodeFeatures(ref.features), caption: ref.caption }
-        : { id: ref.id, kind: 'text', text: ref.text },
-    ),
+    references: request.references.map((ref) => ({
+      ...(ref.kind === 'image'
+        ? { id: ref.id, kind: 'image' as const, features: encodeFeatures(ref.features), caption: ref.caption }
+        : { id: ref.id, kind: 'text' as const, text: ref.text }),
+      ...(ref.score !== undefined && { score: ref.score }),
+    })),
     ...(request.options ? { options: { ...request.options } } : {}),
   };
 }
@@ -224,11 +229,12 @@ export function fromGenerateRequest(request: Extract<InvocationRequest, { operat
   return {
     question: request.question,
     ...(request.questionImage ? { questionImage: fromBase64(request.questionImage) } : {}),
-    references: request.references.map((ref) =>
-      ref.kind === 'image'
-        ? { id: ref.id, kind: 'image', features: decodeFeatures(ref.features), caption: ref.caption }
-        : { id: ref.id, kind: 'text', text: ref.text },
-    ),
+    references: request.references.map((ref) => ({
+      ...(ref.kind === 'image'
+        ? { id: ref.id, kind: 'image' as const, features: decodeFeatures(ref.features), caption: ref.caption }
+        : { id: ref.id, kind: 'text' as const, text: ref.text }),
+      ...(ref.score !== undefined && { score: ref.score }),
+    })),
     ...(request.options ? { options: request.options } : {}),
   };
 }

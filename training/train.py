@@ -87,10 +87,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         model.load_state_dict(
             {k: v for k, v in trained.items() if k.startswith(("vit.", "q_former."))}, strict=False
         )
-    # Stage 2 runs after stage 3: stage 3 may fine-tune the Q-Former's query path (qformer_lr_scale), and the fusion
-    # module embeds image knowledge from those query outputs. Stage 3 reads no retrieval weights.
-    run_stage3(model, tokenizer, kb, recipe.stage3, log, recipe.seed + 2)
-    run_stage2(model, tokenizer, kb, recipe.stage2, log, recipe.seed + 1)
+    # Stage 2 runs after stage 3 when stage 3 fine-tunes the Q-Former's query path (qformer_lr_scale): the fusion
+    # module embeds image knowledge from those query outputs. A generator that reads retrieval scores needs the
+    # trained fusion module in stage 3, so stage 2 then runs first, and the two cannot be combined.
+    if model.config.generator.reference_scores:
+        if recipe.stage3.qformer_lr_scale is not None:
+            raise ValueError("generator.reference_scores needs a frozen Q-Former in stage 3: drop qformer_lr_scale")
+        run_stage2(model, tokenizer, kb, recipe.stage2, log, recipe.seed + 1)
+        run_stage3(model, tokenizer, kb, recipe.stage3, log, recipe.seed + 2)
+    else:
+        run_stage3(model, tokenizer, kb, recipe.stage3, log, recipe.seed + 2)
+        run_stage2(model, tokenizer, kb, recipe.stage2, log, recipe.seed + 1)
     ablation = None
     if recipe.ablation_stage3 and args.ablation_bundle:
         # The same ViT, Q-Former and fusion; only the generator is trained again, without ASKG.

@@ -8,7 +8,7 @@ import type { GenerateResult, ImageFeatures } from '../../src/core/ports.js';
 import type { EvalQuestion } from './eval-question.js';
 import { startProgress } from './progress-line.js';
 import type { QuestionOutcome } from './question-outcome.js';
-import type { ReferenceCatalog } from './reference-catalog.js';
+import { innerProduct, type ReferenceCatalog } from './reference-catalog.js';
 import type { RetrievedQuestion } from './retrieve-questions.js';
 
 /** One generate call to make. */
@@ -21,6 +21,10 @@ export interface GenerationJob {
   readonly questionImageFeatures?: ImageFeatures;
   /** Overrides the question in the Q-Former instructions (`''` for the no-question-instruction ablation). */
   readonly qformerQuestion?: string;
+  /** Scores references by: a retrieved one keeps its match score, any other (an injected distractor) gets its inner
+   * product with the question vector, as the index would have scored it. */
+  readonly questionVector: Float32Array;
+  readonly matchScores: ReadonlyMap<string, number>;
 }
 
 /** Options of {@link generateOutcomes}. */
@@ -43,6 +47,8 @@ export function toGenerationJob(
     question: retrieved.question,
     generatorQuestion: retrieved.generatorQuestion,
     references,
+    questionVector: retrieved.questionVector,
+    matchScores: retrieved.matchScores,
     ...(retrieved.questionImageFeatures !== undefined && { questionImageFeatures: retrieved.questionImageFeatures }),
     ...(qformerQuestion !== undefined && { qformerQuestion }),
   };
@@ -52,9 +58,10 @@ function toRequest(job: GenerationJob, catalog: ReferenceCatalog, maxNewTokens: 
   return {
     question: job.generatorQuestion,
     references: job.references.map((id) => {
-      const reference = catalog.get(id);
-      if (reference === undefined) throw new Error(`reference ${id} is not in the knowledge base`);
-      return reference;
+      const entry = catalog.get(id);
+      if (entry === undefined) throw new Error(`reference ${id} is not in the knowledge base`);
+      const score = job.matchScores.get(id) ?? innerProduct(job.questionVector, entry.vector);
+      return { ...entry.reference, score };
     }),
     ...(job.questionImageFeatures !== undefined && { questionImageFeatures: job.questionImageFeatures }),
     ...(job.qformerQuestion !== undefined && { qformerQuestion: job.qformerQuestion }),

@@ -33,6 +33,9 @@ export interface RetrievedQuestion {
   readonly linkedId?: string;
   /** The question generation reads (the linked caption leads it when the image linked). */
   readonly generatorQuestion: string;
+  /** The question's retrieval vector, and the score of each match (the linked item's is its visual-key score). */
+  readonly questionVector: Float32Array;
+  readonly matchScores: ReadonlyMap<string, number>;
 }
 
 /** Options of {@link retrieveQuestions}. */
@@ -79,7 +82,7 @@ export async function retrieveQuestions(
       { topK: options.topK, visualLinkThreshold: options.visualLinkThreshold ?? DEFAULT_VISUAL_LINK_THRESHOLD },
     );
     for (const [i, question] of chunk.entries()) {
-      const { matches, linkedId, questionImageFeatures, question: generatorQuestion } = results[i]!;
+      const { matches, linkedId, questionImageFeatures, question: generatorQuestion, vector } = results[i]!;
       const allowance = referenceTokenAllowance(generatorQuestion, question.imagePath !== undefined, budget);
       const { selected } = assembleKnowledge(matches, budget, allowance, {
         ...(linkedId !== undefined && { leadId: linkedId }),
@@ -89,6 +92,8 @@ export async function retrieveQuestions(
         generatorQuestion,
         ranked: matches.map((m) => m.id),
         references: selected.map((m) => m.id),
+        questionVector: vector,
+        matchScores: new Map(matches.map((m) => [m.id, m.score])),
         ...(questionImageFeatures !== undefined && { questionImageFeatures }),
         ...(linkedId !== undefined && { linkedId }),
       });

@@ -24,10 +24,15 @@ export interface EmbeddedKnowledge {
   readonly features?: ImageFeatures;
 }
 
-/** One retrieved reference handed to the generator, in the order it will appear in the prompt. */
-export type GenerationReference =
+/**
+ * One retrieved reference handed to the generator, in the order it will appear in the prompt. `score` is its
+ * retrieval score (inner product with the question vector; the visual-key similarity for a linked image item), which
+ * a model whose generator reads retrieval scores requires.
+ */
+export type GenerationReference = (
   | { readonly id: string; readonly kind: 'image'; readonly features: ImageFeatures; readonly caption: string }
-  | { readonly id: string; readonly kind: 'text'; readonly text: string };
+  | { readonly id: string; readonly kind: 'text'; readonly text: string }
+) & { readonly score?: number };
 
 /** Decoding settings the loop actually reads. */
 export interface GenerationOptions {

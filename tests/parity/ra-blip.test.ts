@@ -3,7 +3,13 @@
  * fixture: every graph within 1e-4, the same token ids from tokenizer, prompt, greedy and beam decoding.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KvCache, ModelRuntime, packImageQueries, packTokenBatch } from '../../src/core/model/index.js';
+import {
+  KvCache,
+  ModelRuntime,
+  packImageQueries,
+  packReferenceScores,
+  packTokenBatch,
+} from '../../src/core/model/index.js';
 import type { RuntimeGenerateRequest } from '../../src/core/model/index.js';
 import type { ImageFeatures } from '../../src/core/ports.js';
 import { TOLERANCE, fixtureBatch, maxAbsDiff, parityBundleDir, readFixture, unpad } from './parity-fixture.js';
@@ -17,9 +23,9 @@ interface TextBatchFixture {
 interface GenerateCase {
   readonly question: string;
   readonly question_image_index: number | null;
-  readonly references: (
+  readonly references: ((
     { id: string; kind: 'image'; image_index: number; caption: string } | { id: string; kind: 'text'; text: string }
-  )[];
+  ) & { score: number })[];
   readonly prompt_ids: number[];
   readonly qformer_instruction_ids: number[][];
   readonly image_queries: FixtureTensor;
@@ -74,10 +80,15 @@ function requestOf(c: GenerateCase): RuntimeGenerateRequest {
     ...(c.question_image_index === null ? {} : { questionImageFeatures: features[c.question_image_index]! }),
     references: c.references.map((r) =>
       r.kind === 'image'
-        ? { id: r.id, kind: 'image', caption: r.caption, features: features[r.image_index]! }
-        : { id: r.id, kind: 'text', text: r.text },
+        ? { id: r.id, kind: 'image', caption: r.caption, features: features[r.image_index]!, score: r.score }
+        : { id: r.id, kind: 'text', text: r.text, score: r.score },
     ),
   };
+}
+
+/** The case's retrieval scores in prompt order (the tiny generator reads them). */
+function scoresOf(c: GenerateCase): number[] {
+  return c.references.map((r) => r.score);
 }
 
 describe('ra-blip encoders match PyTorch', () => {
@@ -152,7 +163,8 @@ describe.each(CASES)('ra-blip generation matches PyTorch: %s', (name) => {
     const packed = packImageQueries([queries!], runtime.manifest.dims.dQformer);
     expect(maxAbsDiff(packed.data, c.image_queries)).toBeLessThanOrEqual(TOLERANCE);
     const { padId, decoderStartId } = runtime.manifest.text.generator;
-    const encoded = await runtime.graphs.runGenEncoder(packTokenBatch([c.prompt_ids], padId), packed);
+    const scores = packReferenceScores([scoresOf(c)]);
+    const encoded = await runtime.graphs.runGenEncoder(packTokenBatch([c.prompt_ids], padId), packed, scores);
     expect(maxAbsDiff(encoded.encoderHidden, c.encoder_hidden)).toBeLessThanOrEqual(TOLERANCE);
     const cache = new KvCache(runtime.graphs.cacheDims, encoded.state, [1]);
     const { logits } = await runtime.graphs.decoderStep(BigInt64Array.of(BigInt(decoderStartId)), cache);
@@ -162,7 +174,7 @@ describe.each(CASES)('ra-blip generation matches PyTorch: %s', (name) => {
 
   it('decodes the same greedy and beam ids, and the greedy ids vary', async () => {
     const [queries] = await runtime.queryImageSlots([requestOf(c)]);
-    const input = { inputIds: c.prompt_ids, imageQueries: queries! };
+    const input = { inputIds: c.prompt_ids, imageQueries: queries!, referenceScores: scoresOf(c) };
     // The raw model's choices, as the Python reference decodes them (no service decoding rules).
     const lengths = { maxNewTokens: c.max_new_tokens, minNewTokens: c.min_new_tokens, noRepeatNgramSize: 0 };
     const [greedy, beam] = await runtime.generateFromEncoderInputs(
@@ -196,7 +208,11 @@ describe('ra-blip batched generation', () => {
       options: { maxNewTokens: 16, minNewTokens: 16, noRepeatNgramSize: 0 },
     }));
     const queries = await runtime.queryImageSlots(requests);
-    const inputs = CASES.map((name, i) => ({ inputIds: fixture[name].prompt_ids, imageQueries: queries[i]! }));
+    const inputs = CASES.map((name, i) => ({
+      inputIds: fixture[name].prompt_ids,
+      imageQueries: queries[i]!,
+      referenceScores: scoresOf(fixture[name]),
+    }));
     const out = await runtime.generateFromEncoderInputs(
       inputs,
       requests.map((r) => r.options),

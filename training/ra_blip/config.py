@@ -112,8 +112,17 @@ class GeneratorConfig:
     # layers of the Q-Former's width (initialised from MiniLM's first layers), projected to d_model before the
     # `n_encoder_layers` own layers. 0: the encoder starts from its own d_model embeddings.
     text_encoder_layers: int = 0
+    # Retrieval-score feature (needs `reference_start_id`): every token of reference n gets a learned function of
+    # the fusion module's question-reference score and its gap to the prompt's best score. The lexical features above
+    # miss a paraphrase ("governed from" for "capital"); the fusion module, a contrastively trained sentence
+    # encoder, does not. Adds the `reference_scores [batch, n_ref]` input to gen_encoder.
+    reference_scores: bool = False
 
     def __post_init__(self) -> None:
+        _require(
+            not self.reference_scores or self.reference_start_id is not None,
+            "generator.reference_scores needs generator.reference_start_id",
+        )
         _require(self.d_model % self.n_heads == 0, "generator.d_model must be divisible by generator.n_heads")
         _require(self.text_encoder_layers >= 0, "generator.text_encoder_layers must be >= 0")
         _require(

@@ -21,13 +21,13 @@ class PostNormFeedForward(nn.Module):
 
 
 class Mlp(nn.Module):
-    """Pre-LN transformer MLP without residual: `W2 gelu(W1 x)`, `[batch, seq, d] -> [batch, seq, d]`."""
+    """Pre-LN transformer MLP without residual: `W2 gelu(W1 x)`, `[batch, seq, d] -> [batch, seq, d_out or d]`."""
 
-    def __init__(self, d: int, d_ff: int) -> None:
+    def __init__(self, d: int, d_ff: int, d_out: int | None = None) -> None:
         super().__init__()
         self.dense_in = nn.Linear(d, d_ff)
         self.act = nn.GELU()
-        self.dense_out = nn.Linear(d_ff, d)
+        self.dense_out = nn.Linear(d_ff, d_out or d)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.dense_out(self.act(self.dense_in(x)))

@@ -25,6 +25,8 @@ from .bert_layer import BertLayer
 from .config import GeneratorConfig, QFormerConfig
 from .feed_forward import Mlp
 
+SCORE_HIDDEN = 64  # width of the retrieval-score MLP
+
 
 @dataclass
 class EncoderOutput:
@@ -123,6 +125,8 @@ class Generator(nn.Module):
             self.overlap_embedding = nn.Embedding(2, d_prompt)
         if config.reference_start_id is not None:
             self.match_embedding = nn.Embedding(config.max_reference_match + 1, d_prompt)
+        if config.reference_scores:
+            self.score_mlp = Mlp(2, SCORE_HIDDEN, d_out=d_prompt)
         self.decoder_positions = nn.Embedding(config.max_positions, d)
         self.encoder_layers = nn.ModuleList(EncoderLayer(config) for _ in range(config.n_encoder_layers))
         self.encoder_norm = nn.LayerNorm(d, eps=config.layer_norm_eps)
@@ -156,11 +160,13 @@ class Generator(nn.Module):
         attention_mask: torch.Tensor,
         image_queries: torch.Tensor,
         text_embeddings: torch.Tensor | None = None,
+        reference_scores: torch.Tensor | None = None,
     ) -> EncoderOutput:
         """Encoder over the prompt; also projects each decoder layer's cross-attention K/V once.
 
         `text_embeddings [batch, enc_seq, d_qformer]` (the Q-Former's embeddings of `input_ids`) is required with
-        `text_encoder_layers`."""
+        `text_encoder_layers`; `reference_scores [batch, n_ref]` (retrieval score of each prompt reference, in prompt
+        order; padding past a row's references is never read) with `reference_scores`."""
         pretrained = self.config.text_encoder_layers > 0
         if pretrained:
             if text_embeddings is None:
@@ -175,6 +181,10 @@ class Generator(nn.Module):
             x = x + self.overlap_embedding(overlap)
             if self.config.reference_start_id is not None:
                 x = x + self.match_embedding(self.reference_match(input_ids, overlap))
+        if self.config.reference_scores:
+            if reference_scores is None:
+                raise ValueError("a generator with reference_scores needs the references' retrieval scores")
+            x = x + self.score_features(input_ids, reference_scores)
         bias = padding_bias(attention_mask)  # [batch, 1, 1, enc_seq]
         if pretrained:
             for text_layer in self.text_layers:
@@ -197,12 +207,28 @@ class Generator(nn.Module):
         matches = (same & in_question[:, None, :]).to(torch.int64).sum(dim=2) > 0
         return (matches & after_question & (attention_mask > 0)).to(torch.int64)
 
+    def reference_segments(self, input_ids: torch.Tensor) -> torch.Tensor:
+        """`[batch, enc_seq]` int64: n for the tokens of reference n (1-based), 0 before the first reference."""
+        after_question = torch.cumsum((input_ids == self.config.question_end_id).to(torch.int64), dim=1) > 0
+        starts = (input_ids == self.config.reference_start_id) & after_question
+        return torch.cumsum(starts.to(torch.int64), dim=1) * after_question.to(torch.int64)
+
+    def score_features(self, input_ids: torch.Tensor, reference_scores: torch.Tensor) -> torch.Tensor:
+        """`[batch, enc_seq, d_prompt]`: for each token of reference n, `score_mlp([s_n, s_n - max_m s_m])` with
+        the scores of this prompt's references; zero elsewhere."""
+        segment = self.reference_segments(input_ids)  # [batch, enc_seq]
+        in_reference = segment > 0
+        slot = torch.clamp(segment - 1, min=0).clamp(max=reference_scores.shape[1] - 1)
+        score = torch.gather(reference_scores.to(torch.float32), 1, slot)  # [batch, enc_seq]
+        # The best score among the references the prompt holds: padding slots are never gathered.
+        best = torch.where(in_reference, score, torch.full_like(score, -1e4)).amax(dim=1, keepdim=True)
+        features = torch.stack([score, score - best], dim=2)  # [batch, enc_seq, 2]
+        return self.score_mlp(features) * in_reference[:, :, None].to(features.dtype)
+
     def reference_match(self, input_ids: torch.Tensor, overlap: torch.Tensor) -> torch.Tensor:
         """`[batch, enc_seq]` int64: for each token of reference n, how many tokens of reference n are question
         words (`overlap`), capped at `max_reference_match`; 0 in the question."""
-        after_question = torch.cumsum((input_ids == self.config.question_end_id).to(torch.int64), dim=1) > 0
-        starts = (input_ids == self.config.reference_start_id) & after_question
-        segment = torch.cumsum(starts.to(torch.int64), dim=1) * after_question.to(torch.int64)  # 0: question
+        segment = self.reference_segments(input_ids)  # 0: question
         same = segment[:, :, None] == segment[:, None, :]  # [batch, enc_seq, enc_seq]
         count = (same & (overlap[:, None, :] > 0)).to(torch.int64).sum(dim=2)
         count = torch.clamp(count, max=self.config.max_reference_match)

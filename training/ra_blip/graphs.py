@@ -69,16 +69,21 @@ class EmbedKnowledgeGraph(nn.Module):
 
 
 class GenEncoderGraph(nn.Module):
-    """Outputs `encoder_hidden`, then `cross_{l}_k`, `cross_{l}_v` for each decoder layer."""
+    """Inputs `input_ids, attention_mask, image_queries[, reference_scores]` (the last with
+    `generator.reference_scores`); outputs `encoder_hidden`, then `cross_{l}_k`, `cross_{l}_v` per decoder layer."""
 
     def __init__(self, model: RaBlip) -> None:
         super().__init__()
         self.model = model
 
     def forward(
-        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, image_queries: torch.Tensor
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        image_queries: torch.Tensor,
+        reference_scores: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, ...]:
-        encoder = self.model.encode_prompt(input_ids, attention_mask, image_queries)
+        encoder = self.model.encode_prompt(input_ids, attention_mask, image_queries, reference_scores)
         return (encoder.hidden, *_flatten(encoder.cross))
 
 
@@ -153,6 +158,8 @@ def build_graph_exports(model: RaBlip) -> list[GraphExport]:
 
     copy_inputs = (i64("prompt_ids", "batch", "enc_seq"),) if gen.copy_head else ()
     copy_examples = (prompt_ids,) if gen.copy_head else ()
+    score_inputs = (f32("reference_scores", "batch", "n_ref"),) if gen.reference_scores else ()
+    score_examples = (torch.rand(_BATCH, 6, generator=rng),) if gen.reference_scores else ()
 
     return [
         GraphExport(
@@ -198,11 +205,12 @@ def build_graph_exports(model: RaBlip) -> list[GraphExport]:
                     i64("input_ids", "batch", "enc_seq"),
                     i64("attention_mask", "batch", "enc_seq"),
                     f32("image_queries", "batch", "n_image_tok", d_q),
+                    *score_inputs,
                 ),
                 (f32("encoder_hidden", "batch", "enc_seq", gen.d_model), *cross),
             ),
             GenEncoderGraph(model),
-            (prompt_ids, prompt_mask, randn(_BATCH, n_query + 1, d_q)),
+            (prompt_ids, prompt_mask, randn(_BATCH, n_query + 1, d_q), *score_examples),
         ),
         GraphExport(
             GraphSpec(

@@ -85,12 +85,17 @@ class RaBlip(nn.Module):
         return self.fusion(query_output, caption_states, attention_mask)
 
     def encode_prompt(
-        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, image_queries: torch.Tensor
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        image_queries: torch.Tensor,
+        reference_scores: torch.Tensor | None = None,
     ) -> EncoderOutput:
-        """Prompt `[batch, enc_seq]` with image tokens, `image_queries [batch, n_image_tok, d_qformer]`. A pretrained
-        text encoder reads the prompt through the Q-Former's (MiniLM's) embeddings, so the table is stored once."""
+        """Prompt `[batch, enc_seq]` with image tokens, `image_queries [batch, n_image_tok, d_qformer]`, and with
+        `generator.reference_scores` the references' retrieval scores `[batch, n_ref]`. A pretrained text encoder
+        reads the prompt through the Q-Former's (MiniLM's) embeddings, so the table is stored once."""
         text = self.q_former.embeddings(input_ids, None) if self.config.generator.text_encoder_layers > 0 else None
-        return self.generator.encode(input_ids, attention_mask, image_queries, text)
+        return self.generator.encode(input_ids, attention_mask, image_queries, text, reference_scores)
 
     def decode_step(
         self,
@@ -141,11 +146,12 @@ class RaBlip(nn.Module):
         prompt_mask: torch.Tensor,
         image_queries: torch.Tensor,
         target_ids: torch.Tensor,
+        reference_scores: torch.Tensor | None = None,
     ) -> GeneratorLoss:
         """Teacher-forced generator loss. `target_ids [batch, target_seq]` ends with eos and is right-padded with
         pad_id; the decoder reads `[decoder_start] + target[:-1]`."""
         cfg = self.config.generator
-        encoder = self.encode_prompt(prompt_ids, prompt_mask, image_queries)
+        encoder = self.encode_prompt(prompt_ids, prompt_mask, image_queries, reference_scores)
         start = torch.full_like(target_ids[:, :1], cfg.decoder_start_id)
         decoder_input_ids = torch.cat([start, target_ids[:, :-1]], dim=1)
         logits = self.generator.decode_full(decoder_input_ids, prompt_mask, encoder.cross, prompt_ids)

@@ -40,16 +40,24 @@ LONG_CAPTION = " ".join(["Extraordinarily", "Unbelievable", "photosynthesis,", "
 
 @dataclass(frozen=True)
 class FixtureReference:
-    """A prompt reference of the fixture: `image_index` picks a row of `pixel_values` for image references."""
+    """A prompt reference of the fixture: `image_index` picks a row of `pixel_values` for image references; `score`
+    is its retrieval score (read by a generator with `reference_scores`)."""
 
     id: str
     reference: Reference
     image_index: int | None
+    score: float
 
     def to_json(self) -> dict[str, Any]:
         if isinstance(self.reference, ImageReference):
-            return {"id": self.id, "kind": "image", "image_index": self.image_index, "caption": self.reference.caption}
-        return {"id": self.id, "kind": "text", "text": self.reference.text}
+            return {
+                "id": self.id,
+                "kind": "image",
+                "image_index": self.image_index,
+                "caption": self.reference.caption,
+                "score": self.score,
+            }
+        return {"id": self.id, "kind": "text", "text": self.reference.text, "score": self.score}
 
 
 def tensor_json(tensor: torch.Tensor) -> dict[str, Any]:
@@ -77,8 +85,8 @@ def build_parity_fixture(model: RaBlip, tokenizer: Tokenizer, seed: int = 0) -> 
     caption_queries = model.qformer(image_embeds, caption_batch.input_ids, caption_batch.attention_mask).query
 
     references = [
-        FixtureReference("img-a", ImageReference(CAPTIONS[0]), image_index=0),
-        FixtureReference("txt-b", TextReference(TEXT_KNOWLEDGE), image_index=None),
+        FixtureReference("img-a", ImageReference(CAPTIONS[0]), image_index=0, score=0.8125),
+        FixtureReference("txt-b", TextReference(TEXT_KNOWLEDGE), image_index=None, score=0.34375),
     ]
     return {
         "family": FAMILY,
@@ -153,7 +161,9 @@ def _generate_case(
     )
     prompt_ids = torch.tensor([prompt.input_ids])
     prompt_mask = torch.ones_like(prompt_ids)
-    encoder = model.encode_prompt(prompt_ids, prompt_mask, image_queries)
+    # [1, n_ref]; one unread slot when there is no reference, as the runtime packs it.
+    scores = torch.tensor([[r.score for r in references] or [0.0]]) if gen.reference_scores else None
+    encoder = model.encode_prompt(prompt_ids, prompt_mask, image_queries, scores)
     start = torch.tensor([[gen.decoder_start_id]])
     first_logits = model.decode_step(start, prompt_mask, encoder.cross, model.empty_past(1), prompt_ids).logits
     greedy_config = GenerationConfig(MAX_NEW_TOKENS, gen.eos_id, gen.decoder_start_id, min_new_tokens=MAX_NEW_TOKENS)

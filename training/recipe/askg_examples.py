@@ -23,6 +23,12 @@ class AskgExample:
     references: tuple[str, ...]  # knowledge ids in prompt order
     relevant: tuple[int, ...]
     answer: str | None
+    linked_item: str | None = None  # the image item the question image was linked to, when its caption leads
+
+
+def retrieval_text(example: AskgExample) -> str:
+    """The text the service embeds for retrieval: the question (linked), without the selection task's suffix."""
+    return example.question.removesuffix(SELECTION_SUFFIX)
 
 
 def make_example(
@@ -32,13 +38,15 @@ def make_example(
     answer = question.answers[0] if question.answers else None
     text = question.question
     linked = kb.item_by_image.get(question.image) if question.image else None
+    linked_item = None
     if linked is not None and rng.random() < config.p_linked_question:
         text = linked_question(linked.caption, text)
+        linked_item = linked.id
     if not config.askg:
         # No-ASKG ablation: oracle references only, every one named, never abstains (the paper's plain QA).
         refs = list(gold)
         rng.shuffle(refs)
-        return AskgExample(text, question.image, tuple(refs), tuple(range(1, len(refs) + 1)), answer)
+        return AskgExample(text, question.image, tuple(refs), tuple(range(1, len(refs) + 1)), answer, linked_item)
     abstain = not gold or answer is None or rng.random() < config.p_abstain
     kept = [] if abstain else gold[: config.max_references]
     room = config.max_references - len(kept)
@@ -57,5 +65,5 @@ def make_example(
     rng.shuffle(refs)
     relevant = tuple(sorted(refs.index(g) + 1 for g in kept))
     if kept and rng.random() < config.p_selection:
-        return AskgExample(text + SELECTION_SUFFIX, question.image, tuple(refs), relevant, None)
-    return AskgExample(text, question.image, tuple(refs), relevant, None if abstain else answer)
+        return AskgExample(text + SELECTION_SUFFIX, question.image, tuple(refs), relevant, None, linked_item)
+    return AskgExample(text, question.image, tuple(refs), relevant, None if abstain else answer, linked_item)

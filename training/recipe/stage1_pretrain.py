@@ -105,7 +105,9 @@ def run_stage1(
             # Captioning through the generator, reading the query tokens in the question-image slot.
             prompts = pad_token_ids([prompt] * len(idx), model.config.generator.pad_id)
             target = pad_token_ids([targets[i] for i in idx], model.config.generator.pad_id)
-            loss_cap = model(prompts.input_ids, prompts.attention_mask, queries, target.input_ids).loss
+            # The captioning prompt holds no references: any retrieval scores are never read.
+            no_scores = torch.zeros(len(idx), 1) if model.config.generator.reference_scores else None
+            loss_cap = model(prompts.input_ids, prompts.attention_mask, queries, target.input_ids, no_scores).loss
 
             loss = loss_itc + loss_itm + loss_cap
         opt.step(loss)

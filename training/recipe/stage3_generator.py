@@ -29,6 +29,7 @@ from .kb_data import KnowledgeBase, load_pixels
 from .optim import make_optimisation
 from .precision import autocast
 from .recipe_config import Stage3Config
+from .reference_scores import ReferenceScorer
 from .stage1_pretrain import special_ids
 from .train_log import TrainLog
 
@@ -55,9 +56,15 @@ class ImageEmbedCache:
 
 
 def collate(
-    model: RaBlip, tokenizer: Tokenizer, kb: KnowledgeBase, images: ImageEmbedCache, examples: list[AskgExample]
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Prompt ids/mask `[batch, enc_seq]`, image queries `[batch, n_image_tok, d_qformer]`, targets `[batch, t]`."""
+    model: RaBlip,
+    tokenizer: Tokenizer,
+    kb: KnowledgeBase,
+    images: ImageEmbedCache,
+    examples: list[AskgExample],
+    scorer: ReferenceScorer | None = None,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """Prompt ids/mask `[batch, enc_seq]`, image queries `[batch, n_image_tok, d_qformer]`, targets `[batch, t]`,
+    and with a scorer the references' retrieval scores `[batch, n_ref]` (0 past a row's references)."""
     cfg = model.config
     slots: list[tuple[int, str, str]] = []  # (row, image path, instruction) in slot order
     prompts: list[list[int]] = []
@@ -89,7 +96,12 @@ def collate(
             filled[row] += 1
     prompt_batch = pad_token_ids(prompts, cfg.generator.pad_id)
     target_batch = pad_token_ids(targets, cfg.generator.pad_id)
-    return prompt_batch.input_ids, prompt_batch.attention_mask, image_queries, target_batch.input_ids
+    scores = None
+    if scorer is not None:
+        scores = torch.zeros(len(examples), max(1, max(len(ex.references) for ex in examples)))
+        for row, ex in enumerate(examples):
+            scores[row, : len(ex.references)] = torch.tensor(scorer.scores(ex))
+    return prompt_batch.input_ids, prompt_batch.attention_mask, image_queries, target_batch.input_ids, scores
 
 
 def prompt_size(example: AskgExample, kb: KnowledgeBase) -> int:
@@ -127,6 +139,10 @@ def run_stage3(
         questions = [q for q in questions if any(g in kb.items for g in q.gold) and q.answers]
     item_ids = list(kb.items)
     images = ImageEmbedCache(model, kb)
+    scorer = None
+    if model.config.generator.reference_scores:
+        with autocast(config.precision):
+            scorer = ReferenceScorer(model, tokenizer, kb)
     set_trainable([model], False)
     set_trainable([model.generator], True)
     pretrained = [p for layer in model.generator.text_layer_stack() for p in layer.parameters()]
@@ -146,8 +162,8 @@ def run_stage3(
             pending = length_bucketed(pool, kb, config.batch_size, rng)
         batch = pending.pop()
         with autocast(config.precision):  # the ViT cache fills here too, so it holds bf16 features under bf16
-            ids, mask, image_queries, target = collate(model, tokenizer, kb, images, batch)
-            loss = forward(ids, mask, image_queries, target).loss
+            ids, mask, image_queries, target, scores = collate(model, tokenizer, kb, images, batch, scorer)
+            loss = forward(ids, mask, image_queries, target, scores).loss
         opt.step(loss)
         log.record(stage, step, config.steps, loss=loss.item())
     model.eval()

@@ -103,9 +103,10 @@ def test_generator_graphs_and_decoding_match_pytorch(bundle: ParityBundle, case:
     fx = bundle.fixture[case]
     prompt_ids = _ids([fx["prompt_ids"]])
     prompt_mask = np.ones_like(prompt_ids)
-    outputs = bundle.sessions["gen_encoder"].run(
-        None, {"input_ids": prompt_ids, "attention_mask": prompt_mask, "image_queries": _array(fx["image_queries"])}
-    )
+    encoder_feeds = {"input_ids": prompt_ids, "attention_mask": prompt_mask, "image_queries": _array(fx["image_queries"])}
+    if gen.reference_scores:
+        encoder_feeds["reference_scores"] = np.array([[r["score"] for r in fx["references"]] or [0.0]], np.float32)
+    outputs = bundle.sessions["gen_encoder"].run(None, encoder_feeds)
     _assert_close(outputs[0], _array(fx["encoder_hidden"]), f"{case}: gen_encoder.encoder_hidden")
     cross = outputs[1:]
     decoder = bundle.sessions["gen_decoder"]

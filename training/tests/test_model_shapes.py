@@ -7,6 +7,11 @@ import torch
 from training.ra_blip import GenerationConfig, RaBlip, beam_search, greedy_search, pad_token_ids
 
 
+def _scores(ids: torch.Tensor) -> torch.Tensor:
+    """Retrieval scores `[batch, 2]` for prompts with at most two references (the tiny generator reads them)."""
+    return torch.tensor([[0.75, 0.25]]).expand(ids.shape[0], 2)
+
+
 def _inputs(model: RaBlip, batch: int = 2) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     size = model.config.vit.image_size
     pixels = torch.rand(batch, 3, size, size, generator=torch.Generator().manual_seed(1)) * 2 - 1
@@ -26,7 +31,7 @@ def test_every_method_returns_the_documented_shapes(tiny_model: RaBlip) -> None:
     for embedding in (tiny_model.embed_text(ids, mask), tiny_model.embed_knowledge(out.query, ids, mask)):
         assert embedding.shape == (2, cfg.fusion.d_embed)
         assert torch.allclose(embedding.norm(dim=-1), torch.ones(2), atol=1e-5)
-    encoder = tiny_model.encode_prompt(ids, mask, out.query)
+    encoder = tiny_model.encode_prompt(ids, mask, out.query, _scores(ids))
     gen = cfg.generator
     assert encoder.hidden.shape == (2, ids.shape[1], gen.d_model)
     assert len(encoder.cross) == gen.n_decoder_layers
@@ -79,7 +84,7 @@ def test_image_tokens_take_the_projected_queries_in_order(tiny_model: RaBlip) ->
 def test_cached_decode_steps_equal_the_full_recompute(tiny_model: RaBlip) -> None:
     _, ids, mask = _inputs(tiny_model)
     queries = torch.randn(2, 4, tiny_model.config.qformer.d_qformer)
-    encoder = tiny_model.encode_prompt(ids, mask, queries)
+    encoder = tiny_model.encode_prompt(ids, mask, queries, _scores(ids))
     decoder_ids = torch.tensor([[101, 2054, 2003, 3376, 1012], [101, 7592, 2088, 999, 102]])
     full = tiny_model.generator.decode_full(decoder_ids, mask, encoder.cross, ids)  # [2, 5, vocab]
     past = tiny_model.empty_past(2)
@@ -93,7 +98,7 @@ def test_cached_decode_steps_equal_the_full_recompute(tiny_model: RaBlip) -> Non
 def test_greedy_equals_beam_search_with_one_beam_and_batching_does_not_change_it(tiny_model: RaBlip) -> None:
     _, ids, mask = _inputs(tiny_model)
     queries = torch.randn(2, 4, tiny_model.config.qformer.d_qformer)
-    encoder = tiny_model.encode_prompt(ids, mask, queries)
+    encoder = tiny_model.encode_prompt(ids, mask, queries, _scores(ids))
     gen = tiny_model.config.generator
     config = GenerationConfig(max_new_tokens=12, eos_token_id=gen.eos_id, decoder_start_token_id=gen.decoder_start_id)
     # A random copy head repeats one prompt word (a flat LM cannot outbid it): generate from the vocabulary only.
@@ -103,7 +108,9 @@ def test_greedy_equals_beam_search_with_one_beam_and_batching_does_not_change_it
     batched = greedy_search(tiny_model.step_function(encoder, mask, 2), tiny_model.empty_past(2), config)
     assert len(set(batched.sequences[0])) > 1
     for row in range(2):
-        single = tiny_model.encode_prompt(ids[row : row + 1], mask[row : row + 1], queries[row : row + 1])
+        single = tiny_model.encode_prompt(
+            ids[row : row + 1], mask[row : row + 1], queries[row : row + 1], _scores(ids[row : row + 1])
+        )
         step = tiny_model.step_function(single, mask[row : row + 1], 1)
         beam = beam_search(step, tiny_model.empty_past(1), config)
         assert beam.ids == batched.sequences[row]
@@ -116,11 +123,11 @@ def test_training_forward_learns_a_target(tiny_model: RaBlip) -> None:
     targets = torch.tensor([[3160, 1024, 2054, 102], [2748, 102, 0, 0]])
     tiny_model.train()
     optimizer = torch.optim.Adam(tiny_model.generator.parameters(), lr=2e-2)
-    first = tiny_model(ids, mask, queries, targets)
+    first = tiny_model(ids, mask, queries, targets, _scores(ids))
     assert first.logits.shape == (2, 4, tiny_model.config.generator.vocab_size)
     for _ in range(20):
         optimizer.zero_grad()
-        loss = tiny_model(ids, mask, queries, targets).loss
+        loss = tiny_model(ids, mask, queries, targets, _scores(ids)).loss
         loss.backward()
         optimizer.step()
     assert loss.item() < 0.5 * first.loss.item()
@@ -134,7 +141,7 @@ def test_the_copy_head_gives_a_distribution_that_reaches_prompt_tokens(tiny_mode
     assert gen.copy_head
     ids = ids.clone()
     ids[:, 1] = gen.image_token_id
-    encoder = tiny_model.encode_prompt(ids, mask, torch.randn(2, 4, tiny_model.config.qformer.d_qformer))
+    encoder = tiny_model.encode_prompt(ids, mask, torch.randn(2, 4, tiny_model.config.qformer.d_qformer), _scores(ids))
     start = torch.full((2, 1), gen.decoder_start_id)
     step = tiny_model.decode_step(start, mask, encoder.cross, tiny_model.empty_past(2), ids)
     assert torch.allclose(step.logits.exp().sum(dim=-1), torch.ones(2), atol=1e-4)
@@ -173,3 +180,19 @@ def test_the_reference_match_feature_counts_question_words_per_reference(tiny_mo
     overlap = tiny_model.generator.question_overlap(ids, mask)
     match = tiny_model.generator.reference_match(ids, overlap)[0].tolist()
     assert match == [0, 0, 0] + [0, 0] + [3] * 7 + [1] * 7
+
+
+@torch.no_grad()
+def test_retrieval_scores_reach_their_references_tokens_and_padding_slots_are_never_read(tiny_model: RaBlip) -> None:
+    gen = tiny_model.config.generator
+    assert gen.reference_scores and gen.question_end_id is not None and gen.reference_start_id is not None
+    header, marker = gen.question_end_id, gen.reference_start_id
+    # question tokens, the references header, then two references opened by the "[" marker
+    ids = torch.tensor([[2054, 2003, header, marker, 1015, 3376, marker, 1016, 7592]])
+    features = tiny_model.generator.score_features(ids, torch.tensor([[0.9, 0.1, 0.0]]))  # [1, seq, d_prompt]
+    assert torch.all(features[0, :3] == 0)  # the question and the header carry no score
+    assert torch.allclose(features[0, 3], features[0, 5]) and not torch.allclose(features[0, 3], features[0, 6])
+    padded = tiny_model.generator.score_features(ids, torch.tensor([[0.9, 0.1, 0.7]]))
+    assert torch.equal(features, padded)  # a third slot the prompt does not number is never read
+    lowered = tiny_model.generator.score_features(ids, torch.tensor([[0.5, 0.1, 0.0]]))
+    assert not torch.allclose(features[0, 6], lowered[0, 6])  # the gap to the best score moves reference 2 too

@@ -15,7 +15,8 @@ interface ContractTensor {
   readonly name: string;
   readonly dtype: TensorSpec['dtype'];
   readonly shape: readonly ContractDim[];
-  /** May be absent: `prompt_ids` exists only in a copy-head (pointer-generator) decoder. */
+  /** May be absent: `prompt_ids` exists only in a copy-head (pointer-generator) decoder, `reference_scores` only in
+   * an encoder that reads retrieval scores. */
   readonly optional?: boolean;
 }
 
@@ -55,6 +56,7 @@ function graphContract(graph: GraphName, nLayers: number): GraphContract {
           i64('input_ids', ['batch', 'enc_seq']),
           i64('attention_mask', ['batch', 'enc_seq']),
           f32('image_queries', ['batch', 'n_image_tok', 'dQformer']),
+          { ...f32('reference_scores', ['batch', 'n_ref']), optional: true },
         ],
         outputs: [f32('encoder_hidden', ['batch', 'enc_seq', 'dModel']), ...cross],
       };

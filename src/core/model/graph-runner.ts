@@ -9,7 +9,7 @@ import type { ModelBundle } from './bundle-loader.js';
 import type { DecoderStep } from './generator.js';
 import type { CacheDims, EncoderState, KvCache } from './kv-cache.js';
 import type { ModelDims } from './manifest.js';
-import type { ImageQueryBatch, TokenBatch } from './token-batch.js';
+import type { ImageQueryBatch, ReferenceScoreBatch, TokenBatch } from './token-batch.js';
 
 /** What `gen_encoder` returns. */
 export interface GenEncoderOutput {
@@ -40,6 +40,8 @@ export class GraphRunner {
   private readonly presentNames: string[];
   /** The decoder is a pointer-generator and reads the prompt ids (`prompt_ids` input). */
   private readonly decoderCopies: boolean;
+  /** The encoder reads each reference's retrieval score (`reference_scores` input). */
+  readonly readsReferenceScores: boolean;
 
   constructor(bundle: ModelBundle) {
     this.bundle = bundle;
@@ -51,6 +53,7 @@ export class GraphRunner {
     this.pastNames = names('past');
     this.presentNames = names('present');
     this.decoderCopies = bundle.manifest.graphs.gen_decoder.inputs.some((t) => t.name === 'prompt_ids');
+    this.readsReferenceScores = bundle.manifest.graphs.gen_encoder.inputs.some((t) => t.name === 'reference_scores');
   }
 
   /** `pixels` `[batch, 3, size, size]` -> image embeds `[batch, n_patch, d_vit]`. */
@@ -93,13 +96,25 @@ export class GraphRunner {
     return readFloat(out, 'embedding');
   }
 
-  /** Prompt `[batch, enc_seq]` + image queries `[batch, n_image_tok, d_qformer]` -> encoder states and cross K/V. */
-  async runGenEncoder(prompt: TokenBatch, imageQueries: ImageQueryBatch): Promise<GenEncoderOutput> {
-    const out = await this.bundle.sessions.gen_encoder.run({
+  /**
+   * Prompt `[batch, enc_seq]` + image queries `[batch, n_image_tok, d_qformer]` (+ reference scores `[batch, n_ref]`,
+   * which a graph with `reference_scores` requires) -> encoder states and cross K/V.
+   */
+  async runGenEncoder(
+    prompt: TokenBatch,
+    imageQueries: ImageQueryBatch,
+    scores?: ReferenceScoreBatch,
+  ): Promise<GenEncoderOutput> {
+    const feeds: Record<string, ort.Tensor> = {
       input_ids: int64(prompt.ids, [prompt.batch, prompt.seq]),
       attention_mask: int64(prompt.mask, [prompt.batch, prompt.seq]),
       image_queries: float32(imageQueries.data, [prompt.batch, imageQueries.nImageTok, this.dims.dQformer]),
-    });
+    };
+    if (this.readsReferenceScores) {
+      if (scores === undefined) throw new Error('gen_encoder reads reference_scores, and none were given');
+      feeds['reference_scores'] = float32(scores.data, [prompt.batch, scores.nRef]);
+    }
+    const out = await this.bundle.sessions.gen_encoder.run(feeds);
     return {
       encoderHidden: readFloat(out, 'encoder_hidden'),
       state: {

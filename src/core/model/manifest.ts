@@ -10,7 +10,7 @@ import { BundleMismatchError } from '../errors.js';
 export const BUNDLE_FORMAT_VERSION = 1;
 
 /** Named dynamic dims, shared by the Python exporter and this runtime. */
-export const DYNAMIC_DIMS = ['batch', 'seq', 'enc_seq', 'past', 'past_plus_1', 'n_image_tok'] as const;
+export const DYNAMIC_DIMS = ['batch', 'seq', 'enc_seq', 'past', 'past_plus_1', 'n_image_tok', 'n_ref'] as const;
 export type DynamicDim = (typeof DYNAMIC_DIMS)[number];
 
 const positiveInt = z.number().int().positive();

@@ -25,7 +25,7 @@ import type { AskgSpec, BundleManifest, PromptSpec } from './manifest.js';
 import { buildGeneratorPrompt, buildQformerInstruction, formatReferenceNumber } from './prompt.js';
 import type { GeneratorPrompt } from './prompt.js';
 import { concatRows, splitRows } from './row-blocks.js';
-import { packImageQueries, packTokenBatch } from './token-batch.js';
+import { packImageQueries, packReferenceScores, packTokenBatch } from './token-batch.js';
 import { banAfterSuffixProcessor, biasAfterPrefixProcessor, type LogitsProcessor } from './logits-processors.js';
 import type { DecodedSequence } from './token-search.js';
 import { wholeWordProcessor } from './whole-words.js';
@@ -59,6 +59,8 @@ export interface EncoderInput {
   readonly attentionMask?: readonly number[];
   /** `[n_image_tok, d_qformer]` query outputs for the image positions, in order (may be empty). */
   readonly imageQueries: Float32Array;
+  /** Retrieval score of each prompt reference, in prompt order: required by a generator that reads them. */
+  readonly referenceScores?: readonly number[];
 }
 
 /** The RA-BLIP model over one loaded bundle. */
@@ -163,7 +165,11 @@ export class ModelRuntime {
     const abstainBias = this.abstainBiasProcessors(askg);
     const answerGrammar = this.answerGrammarProcessor(askg, spec);
     const sequences = await this.decode(
-      prompts.map((p, i) => ({ inputIds: p.inputIds, imageQueries: imageQueries[i]! })),
+      prompts.map((p, i) => ({
+        inputIds: p.inputIds,
+        imageQueries: imageQueries[i]!,
+        ...(this.graphs.readsReferenceScores && { referenceScores: this.referenceScores(requests[i]!) }),
+      })),
       configs,
       prompts.map((p, i) => [
         ...(wordPieces && configs[i]!.wholeWords ? [wholeWordProcessor(p.inputIds, wordPieces)] : []),
@@ -177,6 +183,19 @@ export class ModelRuntime {
       const ids = requests[i]!.references.map((r) => r.id);
       const usage = { promptTokens: prompts[i]!.inputIds.length, generatedTokens: seq.steps, modelMs };
       return { ...parseAskg(text, askg, spec, ids), text, usage };
+    });
+  }
+
+  /** The references' retrieval scores, for a generator that reads them; a reference without one is refused. */
+  private referenceScores(request: RuntimeGenerateRequest): number[] {
+    return request.references.map((ref) => {
+      if (ref.score === undefined || !Number.isFinite(ref.score)) {
+        throw new AppError(
+          'invalid_input',
+          `reference ${ref.id} has no retrieval score; this model reads each reference's score (pass the index's score)`,
+        );
+      }
+      return ref.score;
     });
   }
 
@@ -270,7 +289,17 @@ export class ModelRuntime {
       inputs.map((input) => input.imageQueries),
       this.manifest.dims.dQformer,
     );
-    const encoded = await this.graphs.runGenEncoder(prompt, imageQueries);
+    const scores = this.graphs.readsReferenceScores
+      ? packReferenceScores(
+          inputs.map((input) => {
+            if (input.referenceScores === undefined) {
+              throw new AppError('invalid_input', 'this model reads reference scores: give referenceScores per input');
+            }
+            return input.referenceScores;
+          }),
+        )
+      : undefined;
+    const encoded = await this.graphs.runGenEncoder(prompt, imageQueries, scores);
     return generateSequences(this.graphs.decoderStep, this.graphs.cacheDims, encoded.state, configs, processors);
   }
 

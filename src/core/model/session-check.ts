@@ -21,6 +21,7 @@ const PROBE_SIZES: Record<(typeof DYNAMIC_DIMS)[number], number> = {
   past: 1,
   past_plus_1: 2,
   n_image_tok: 1,
+  n_ref: 1,
 };
 
 function mismatch(graph: GraphName, tensor: string, expected: string, actual: string): BundleMismatchError {

@@ -37,6 +37,21 @@ export interface ImageQueryBatch {
  * concatenated in slot order) to one batch. `n_image_tok >= 1`: a batch without images gets one zero row, as
  * `gen_encoder` requires.
  */
+/** Retrieval scores `[batch, n_ref]` of each row's references, in prompt order; 0 past a row's references (never
+ * read: the generator gathers only the slots its prompt numbers). `n_ref >= 1`. */
+export interface ReferenceScoreBatch {
+  readonly data: Float32Array;
+  readonly nRef: number;
+}
+
+/** Packs each row's reference scores into one `[batch, n_ref]` batch (see {@link ReferenceScoreBatch}). */
+export function packReferenceScores(perRequest: readonly (readonly number[])[]): ReferenceScoreBatch {
+  const nRef = Math.max(1, ...perRequest.map((scores) => scores.length));
+  const data = new Float32Array(perRequest.length * nRef);
+  perRequest.forEach((scores, b) => data.set(scores, b * nRef));
+  return { data, nRef };
+}
+
 export function packImageQueries(perRequest: readonly Float32Array[], dQformer: number): ImageQueryBatch {
   if (perRequest.some((rows) => rows.length % dQformer !== 0)) throw new Error('image queries must be [n, d_qformer]');
   const nImageTok = Math.max(1, ...perRequest.map((rows) => rows.length / dQformer));

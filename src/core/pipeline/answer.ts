@@ -100,11 +100,18 @@ async function toReferences(
   const loaded = await Promise.all(
     matches.map(async (match) => {
       if (match.metadata.modality === 'text') {
-        return { match, reference: { id: match.id, kind: 'text', text: match.metadata.content } as const };
+        const reference = { id: match.id, kind: 'text', text: match.metadata.content, score: match.score } as const;
+        return { match, reference };
       }
       const features = await loadFeatures(services, match);
       if (features === undefined) return undefined;
-      const reference = { id: match.id, kind: 'image', features, caption: match.metadata.content } as const;
+      const reference = {
+        id: match.id,
+        kind: 'image',
+        features,
+        caption: match.metadata.content,
+        score: match.score,
+      } as const;
       return { match, reference };
     }),
   );

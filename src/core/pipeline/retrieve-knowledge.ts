@@ -41,6 +41,8 @@ export interface RetrievedKnowledge {
   readonly linkedId?: string;
   /** The question for generation: `linkedQueryText` of the linked caption and the question, else the question. */
   readonly question: string;
+  /** The question's retrieval vector `[d_embed]`, which every match's score is the inner product with. */
+  readonly vector: Float32Array;
   /** ViT features `[n_patch, d_vit]` of the question image. */
   readonly questionImageFeatures?: ImageFeatures;
 }
@@ -138,6 +140,7 @@ export async function retrieveKnowledge(
     const plan = plans[i]!;
     return {
       matches: mergeLinked(link?.linked, found[i]!, options.topK),
+      vector: vectors[i]!,
       question: link?.linked !== undefined && plan.kind === 'text' ? plan.text : query.question,
       ...(link?.linked !== undefined && { linkedId: link.linked.id }),
       ...(link?.features !== undefined && { questionImageFeatures: link.features }),

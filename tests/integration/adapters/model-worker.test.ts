@@ -26,7 +26,7 @@ afterAll(async () => {
 
 const request = (question: string) => ({
   question,
-  references: [{ id: 'peru', kind: 'text' as const, text: 'Peru: capital Lima, currency sol.' }],
+  references: [{ id: 'peru', kind: 'text' as const, text: 'Peru: capital Lima, currency sol.', score: 0.83 }],
 });
 
 describe('ModelWorker', () => {

@@ -96,8 +96,14 @@ describe('the SageMaker runtime SDK against the container', () => {
       question: 'What colour is this?',
       questionImage: await solidPng('#ffffff'),
       references: [
-        { id: 'img-1', kind: 'image', features: knowledge!.features as ImageFeatures, caption: 'a blue square' },
-        { id: 'txt-1', kind: 'text', text: 'Lima is the capital of Peru.' },
+        {
+          id: 'img-1',
+          kind: 'image',
+          features: knowledge!.features as ImageFeatures,
+          caption: 'a blue square',
+          score: 0.42,
+        },
+        { id: 'txt-1', kind: 'text', text: 'Lima is the capital of Peru.', score: 0.87 },
       ],
       options: { maxNewTokens: 6 },
     });
@@ -151,7 +157,7 @@ describe('the SageMaker runtime SDK against the container', () => {
       const question = (i: number) => ({
         operation: 'generate',
         question: `question ${i}?`,
-        references: [{ id: 't', kind: 'text', text: 'x' }],
+        references: [{ id: 't', kind: 'text', text: 'x', score: 0.5 }],
         options: { maxNewTokens: 2 },
       });
       await Promise.all(Array.from({ length: 4 }, (_, i) => send(question(i))));

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInProcessModelClient } from '../../../src/adapters/model-in-process.js';
 import { AppError, InvalidImageError } from '../../../src/core/errors.js';
-import { ModelRuntime } from '../../../src/core/model/index.js';
+import { ModelRuntime, packImageQueries, packReferenceScores, packTokenBatch } from '../../../src/core/model/index.js';
 import type { GenerateRequest, ImageFeatures } from '../../../src/core/ports.js';
 import { parityBundleDir, readFixture } from '../../parity/parity-fixture.js';
 
@@ -65,10 +65,25 @@ describe('answering', () => {
   const request = (question: string): GenerateRequest => ({
     question,
     references: [
-      { id: 'kb-1', kind: 'image', features, caption: 'a red flag with a sun' },
-      { id: 'kb-2', kind: 'text', text: 'Bishkek is the capital of Kyrgyzstan.' },
+      { id: 'kb-1', kind: 'image', features, caption: 'a red flag with a sun', score: 0.71 },
+      { id: 'kb-2', kind: 'text', text: 'Bishkek is the capital of Kyrgyzstan.', score: 0.64 },
     ],
     options: { maxNewTokens: 6 },
+  });
+
+  it('reads the retrieval scores, and refuses a reference without one', async () => {
+    expect(runtime.graphs.readsReferenceScores).toBe(true); // the tiny parity generator reads them
+    const prompt = packTokenBatch([runtime.buildPrompt(request('q')).inputIds], 0);
+    const [queries] = await runtime.queryImageSlots([request('q')]);
+    const imageQueries = packImageQueries([queries!], runtime.manifest.dims.dQformer);
+    const encode = (scores: number[]) =>
+      runtime.graphs.runGenEncoder(prompt, imageQueries, packReferenceScores([scores]));
+    const [high, low] = [await encode([0.71, 0.64]), await encode([0.12, 0.64])];
+    expect(high.encoderHidden).not.toEqual(low.encoderHidden);
+    const [image, text] = request('q').references;
+    const unscored = { id: text!.id, kind: 'text' as const, text: (text as { text: string }).text };
+    const bad = { ...request('q'), references: [image!, unscored] };
+    await expect(runtime.generate([bad])).rejects.toThrow(/reference kb-2 has no retrieval score/);
   });
 
   it('decodes, parses and meters each request', async () => {
