@@ -29,7 +29,9 @@ from training.ra_blip.minilm import load_minilm, load_tokenizer
 from training.ra_blip.model import RaBlip
 from training.recipe.kb_data import load_knowledge_base
 from training.recipe.pretrained_init import init_generator_embeddings, load_minilm_fusion
+from training.recipe.precision import autocast
 from training.recipe.recipe_config import load_recipe
+from training.recipe.reference_scores import ReferenceScorer
 from training.recipe.stage1_pretrain import run_stage1
 from training.recipe.stage2_retrieval import run_stage2
 from training.recipe.stage3_generator import run_stage3
@@ -90,11 +92,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     # Stage 2 runs after stage 3 when stage 3 fine-tunes the Q-Former's query path (qformer_lr_scale): the fusion
     # module embeds image knowledge from those query outputs. A generator that reads retrieval scores needs the
     # trained fusion module in stage 3, so stage 2 then runs first, and the two cannot be combined.
+    scorer = None
     if model.config.generator.reference_scores:
         if recipe.stage3.qformer_lr_scale is not None:
             raise ValueError("generator.reference_scores needs a frozen Q-Former in stage 3: drop qformer_lr_scale")
         run_stage2(model, tokenizer, kb, recipe.stage2, log, recipe.seed + 1)
-        run_stage3(model, tokenizer, kb, recipe.stage3, log, recipe.seed + 2)
+        with autocast(recipe.stage3.precision):
+            scorer = ReferenceScorer(model, tokenizer, kb)
+        run_stage3(model, tokenizer, kb, recipe.stage3, log, recipe.seed + 2, scorer=scorer)
     else:
         run_stage3(model, tokenizer, kb, recipe.stage3, log, recipe.seed + 2)
         run_stage2(model, tokenizer, kb, recipe.stage2, log, recipe.seed + 1)
@@ -110,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.quantize:  # the fp32 twin, to check that quantisation costs at most a point of accuracy
         summaries["main_fp32"] = dataclasses.asdict(export_bundle(model, args.work / "bundle-fp32", metrics, None))
     if ablation is not None and recipe.ablation_stage3 is not None and args.ablation_bundle is not None:
-        run_stage3(ablation, tokenizer, kb, recipe.ablation_stage3, log, recipe.seed + 3, stage="no_askg")
+        run_stage3(ablation, tokenizer, kb, recipe.ablation_stage3, log, recipe.seed + 3, "no_askg", scorer)
         save_checkpoint(args.work / "no-askg.pt", ablation, {})
         summaries["no_askg"] = dataclasses.asdict(export_bundle(ablation, args.ablation_bundle, {}, args.quantize))
     summaries["total_minutes"] = round((time.monotonic() - started) / 60, 2)  # type: ignore[assignment]

@@ -113,9 +113,10 @@ class GeneratorConfig:
     # `n_encoder_layers` own layers. 0: the encoder starts from its own d_model embeddings.
     text_encoder_layers: int = 0
     # Retrieval-score feature (needs `reference_start_id`): every token of reference n gets a learned function of
-    # the fusion module's question-reference score and its gap to the prompt's best score. The lexical features above
-    # miss a paraphrase ("governed from" for "capital"); the fusion module, a contrastively trained sentence
-    # encoder, does not. Adds the `reference_scores [batch, n_ref]` input to gen_encoder.
+    # the gap between its retrieval score (the fusion module's inner product with the question) and the prompt's
+    # best. The lexical features above miss a paraphrase ("governed from" for "capital"); the fusion module, a
+    # contrastively trained sentence encoder, does not. Adds the `reference_scores [batch, n_ref]` input to
+    # gen_encoder.
     reference_scores: bool = False
 
     def __post_init__(self) -> None:

@@ -126,7 +126,7 @@ class Generator(nn.Module):
         if config.reference_start_id is not None:
             self.match_embedding = nn.Embedding(config.max_reference_match + 1, d_prompt)
         if config.reference_scores:
-            self.score_mlp = Mlp(2, SCORE_HIDDEN, d_out=d_prompt)
+            self.score_mlp = Mlp(1, SCORE_HIDDEN, d_out=d_prompt)
         self.decoder_positions = nn.Embedding(config.max_positions, d)
         self.encoder_layers = nn.ModuleList(EncoderLayer(config) for _ in range(config.n_encoder_layers))
         self.encoder_norm = nn.LayerNorm(d, eps=config.layer_norm_eps)
@@ -214,15 +214,16 @@ class Generator(nn.Module):
         return torch.cumsum(starts.to(torch.int64), dim=1) * after_question.to(torch.int64)
 
     def score_features(self, input_ids: torch.Tensor, reference_scores: torch.Tensor) -> torch.Tensor:
-        """`[batch, enc_seq, d_prompt]`: for each token of reference n, `score_mlp([s_n, s_n - max_m s_m])` with
-        the scores of this prompt's references; zero elsewhere."""
+        """`[batch, enc_seq, d_prompt]`: for each token of reference n, `score_mlp(s_n - max_m s_m)` over this
+        prompt's references; zero elsewhere. Only the gap to the best: scores of questions phrased as in training run
+        higher than those of new phrasings, and an absolute score would carry that shift into the answer."""
         segment = self.reference_segments(input_ids)  # [batch, enc_seq]
         in_reference = segment > 0
         slot = torch.clamp(segment - 1, min=0).clamp(max=reference_scores.shape[1] - 1)
         score = torch.gather(reference_scores.to(torch.float32), 1, slot)  # [batch, enc_seq]
         # The best score among the references the prompt holds: padding slots are never gathered.
         best = torch.where(in_reference, score, torch.full_like(score, -1e4)).amax(dim=1, keepdim=True)
-        features = torch.stack([score, score - best], dim=2)  # [batch, enc_seq, 2]
+        features = (score - best)[:, :, None]  # [batch, enc_seq, 1]
         return self.score_mlp(features) * in_reference[:, :, None].to(features.dtype)
 
     def reference_match(self, input_ids: torch.Tensor, overlap: torch.Tensor) -> torch.Tensor:

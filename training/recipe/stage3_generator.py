@@ -132,17 +132,18 @@ def run_stage3(
     log: TrainLog,
     seed: int,
     stage: str = "stage3",
+    scorer: ReferenceScorer | None = None,
 ) -> None:
+    """Trains the generator. A generator that reads retrieval scores needs `scorer` (built on the trained, frozen
+    fusion module; the no-ASKG ablation shares the main model's)."""
     rng = random.Random(seed)
     questions = list(kb.questions.get("train", []))
     if not config.askg:
         questions = [q for q in questions if any(g in kb.items for g in q.gold) and q.answers]
     item_ids = list(kb.items)
     images = ImageEmbedCache(model, kb)
-    scorer = None
-    if model.config.generator.reference_scores:
-        with autocast(config.precision):
-            scorer = ReferenceScorer(model, tokenizer, kb)
+    if model.config.generator.reference_scores and scorer is None:
+        raise ValueError("a generator that reads retrieval scores needs a ReferenceScorer")
     set_trainable([model], False)
     set_trainable([model.generator], True)
     pretrained = [p for layer in model.generator.text_layer_stack() for p in layer.parameters()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from training.train import main as train_main
@@ -42,15 +43,32 @@ def write_kb(root: Path) -> None:
     (root / "questions" / "train.jsonl").write_text("".join(json.dumps(q) + "\n" for q in questions))
 
 
-def test_recipe_trains_and_exports_bundles(tmp_path: Path) -> None:
+def _recipe_reading_scores(tmp_path: Path) -> Path:
+    """The smoke recipe with a generator that reads retrieval scores (so stage 2 runs before stage 3, and the
+    Q-Former stays frozen)."""
+    config = json.loads(Path("training/configs/smoke.json").read_text())
+    config["generator"]["reference_scores"] = True
+    (tmp_path / "smoke-scores.json").write_text(json.dumps(config))
+    recipe = json.loads(Path("training/configs/recipe-smoke.json").read_text())
+    recipe["model_config"] = str(tmp_path / "smoke-scores.json")
+    del recipe["stage3"]["qformer_lr_scale"]
+    (tmp_path / "recipe-scores.json").write_text(json.dumps(recipe))
+    return tmp_path / "recipe-scores.json"
+
+
+@pytest.mark.parametrize("reads_scores", [False, True])
+def test_recipe_trains_and_exports_bundles(tmp_path: Path, reads_scores: bool) -> None:
     kb = tmp_path / "kb"
     write_kb(kb)
     work, bundle, ablation = tmp_path / "work", tmp_path / "bundle", tmp_path / "no-askg"
-    train_main(["--recipe", "training/configs/recipe-smoke.json", "--kb", str(kb), "--work", str(work),
+    recipe = _recipe_reading_scores(tmp_path) if reads_scores else Path("training/configs/recipe-smoke.json")
+    train_main(["--recipe", str(recipe), "--kb", str(kb), "--work", str(work),
                 "--bundle", str(bundle), "--ablation-bundle", str(ablation)])
     rows = [json.loads(line) for line in (work / "log.jsonl").read_text().splitlines()]
-    stages = {row["stage"] for row in rows}
-    assert stages == {"stage1", "stage2", "stage3", "no_askg"}
+    stages = [row["stage"] for row in rows]
+    assert set(stages) == {"stage1", "stage2", "stage3", "no_askg"}
+    # The fusion module trains before a generator that reads its scores, after one that may change the Q-Former.
+    assert (stages.index("stage2") < stages.index("stage3")) == reads_scores
     assert all(row["loss"] == row["loss"] and row["loss"] < 1e4 for row in rows)  # finite
     stage3 = [row["loss"] for row in rows if row["stage"] == "stage3"]
     assert sum(stage3[-5:]) / 5 < sum(stage3[:5]) / 5, "the ASKG generator loss must fall"
@@ -58,3 +76,5 @@ def test_recipe_trains_and_exports_bundles(tmp_path: Path) -> None:
         manifest = json.loads((directory / "manifest.json").read_text())
         assert manifest["family"] == "ra-blip"
         assert (directory / "gen_decoder.onnx").exists()
+        inputs = [t["name"] for t in manifest["graphs"]["gen_encoder"]["inputs"]]
+        assert ("reference_scores" in inputs) == reads_scores

@@ -75,6 +75,17 @@ describe('bad payloads get a clear 4xx', () => {
       400,
       /references\.0\.features\.data/,
     ],
+    [
+      'a retrieval score that is no inner product of unit vectors',
+      JSON.stringify({
+        operation: 'generate',
+        question: 'q',
+        references: [{ id: 't', kind: 'text', text: 'Lima is the capital of Peru.', score: 7 }],
+      }),
+      'application/json',
+      400,
+      /references\.0\.score/,
+    ],
   ])('refuses %s', async (_, body, contentType, status, message) => {
     const response = await post(body, contentType);
     expect(response.status).toBe(status);
