@@ -8,6 +8,7 @@ import {
   ModelRuntime,
   generateSequences,
   packImageQueries,
+  packReferenceScores,
   packTokenBatch,
   resolveGenerationConfig,
 } from '../../src/core/model/index.js';
@@ -25,6 +26,8 @@ const TEXTS = [
   'The flag of Kyrgyzstan was adopted in 1992 and shows a tunduk, the crown of a yurt, inside a sun.',
   "Ukraine's flag is a banner of two equal horizontal bands of blue and yellow, adopted in 1918.",
 ];
+/** Retrieval scores of the prompt's references in order (image 0, text 0, image 1, text 1, text 2), as bench_torch.py. */
+const SCORES = [0.82, 0.77, 0.41, 0.63, 0.35];
 const GENERATE_TOKENS = 16;
 
 /** Medians, in ms, and what they were measured on. */
@@ -97,9 +100,10 @@ export async function timeRuntime(
       caption: CAPTIONS[i]!,
     });
     const textRef = (i: number): GenerationReference => ({ id: `txt-${i}`, kind: 'text', text: TEXTS[i]! });
+    const references = [imageRef(0), textRef(0), imageRef(1), textRef(1), textRef(2)];
     const request: RuntimeGenerateRequest = {
       question: QUESTION,
-      references: [imageRef(0), textRef(0), imageRef(1), textRef(1), textRef(2)],
+      references: references.map((reference, i) => ({ ...reference, score: SCORES[i]! })),
       // No n-gram ban: bench_torch.py decodes the raw model, and the two should do the same work.
       options: { maxNewTokens: GENERATE_TOKENS, minNewTokens: GENERATE_TOKENS, noRepeatNgramSize: 0 },
     };
@@ -108,6 +112,7 @@ export async function timeRuntime(
     const encoded = await runtime.graphs.runGenEncoder(
       packTokenBatch([prompt.inputIds], runtime.manifest.text.generator.padId),
       packImageQueries([queries!], runtime.manifest.dims.dQformer),
+      packReferenceScores([SCORES]),
     );
     const { eosId, decoderStartId } = runtime.manifest.text.generator;
     const decode = (tokens: number) => {

@@ -215,8 +215,9 @@ class Generator(nn.Module):
 
     def score_features(self, input_ids: torch.Tensor, reference_scores: torch.Tensor) -> torch.Tensor:
         """`[batch, enc_seq, d_prompt]`: for each token of reference n, `score_mlp(s_n - max_m s_m)` over this
-        prompt's references; zero elsewhere. Only the gap to the best: scores of questions phrased as in training run
-        higher than those of new phrasings, and an absolute score would carry that shift into the answer."""
+        prompt's references; zero elsewhere. Only the gap to the best, which does not depend on how high a question's
+        scores run (higher for training wordings than for new ones); a 500-step trial that also read the score itself
+        did no better (docs/model-card.md)."""
         segment = self.reference_segments(input_ids)  # [batch, enc_seq]
         in_reference = segment > 0
         slot = torch.clamp(segment - 1, min=0).clamp(max=reference_scores.shape[1] - 1)

@@ -74,5 +74,7 @@ def test_the_generator_text_encoder_starts_as_minilm_and_reads_the_qformer_embed
         assert torch.equal(layer.ffn.dense_out.bias, weights[f"encoder.layer.{i}.output.dense.bias"])
     assert torch.equal(model.generator.overlap_embedding.weight, torch.zeros_like(model.generator.overlap_embedding.weight))
     ids = torch.tensor([[2054, 2003, 102]])
-    encoded = model.encode_prompt(ids, torch.ones_like(ids), torch.zeros(1, 1, demo_config.qformer.d_qformer))
+    no_references = torch.zeros(1, 1) if demo_config.generator.reference_scores else None
+    queries = torch.zeros(1, 1, demo_config.qformer.d_qformer)
+    encoded = model.encode_prompt(ids, torch.ones_like(ids), queries, no_references)
     assert encoded.hidden.shape == (1, 3, demo_config.generator.d_model)
