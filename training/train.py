@@ -90,12 +90,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             {k: v for k, v in trained.items() if k.startswith(("vit.", "q_former."))}, strict=False
         )
     # Stage 2 runs after stage 3 when stage 3 fine-tunes the Q-Former's query path (qformer_lr_scale): the fusion
-    # module embeds image knowledge from those query outputs. A generator that reads retrieval scores needs the
-    # trained fusion module in stage 3, so stage 2 then runs first, and the two cannot be combined.
+    # module embeds image knowledge from those query outputs. A generator that reads retrieval scores, or is trained
+    # on retrieved distractors, needs the trained fusion module in stage 3, so stage 2 then runs first, and the two
+    # cannot be combined.
     scorer = None
-    if model.config.generator.reference_scores:
+    if model.config.generator.reference_scores or recipe.stage3.retrieved_distractors:
         if recipe.stage3.qformer_lr_scale is not None:
-            raise ValueError("generator.reference_scores needs a frozen Q-Former in stage 3: drop qformer_lr_scale")
+            raise ValueError("retrieval scores and retrieved distractors need a frozen Q-Former in stage 3")
         run_stage2(model, tokenizer, kb, recipe.stage2, log, recipe.seed + 1)
         with autocast(recipe.stage3.precision):
             scorer = ReferenceScorer(model, tokenizer, kb)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from training.ra_blip.prompt import linked_question
@@ -31,9 +31,20 @@ def retrieval_text(example: AskgExample) -> str:
     return example.question.removesuffix(SELECTION_SUFFIX)
 
 
+# The service's retrieval for a question text and, when it was not linked, its image: item ids, best first.
+Retriever = Callable[[str, str | None], Sequence[str]]
+
+
 def make_example(
-    question: Question, kb: KnowledgeBase, rng: random.Random, config: Stage3Config, item_ids: Sequence[str]
+    question: Question,
+    kb: KnowledgeBase,
+    rng: random.Random,
+    config: Stage3Config,
+    item_ids: Sequence[str],
+    retrieve: Retriever | None = None,
 ) -> AskgExample:
+    """One example. With `retrieve`, the look-alikes are what the service would retrieve around the gold (the linked
+    item first, then the top hits), else a sample of the builder's hard negatives."""
     gold = [g for g in question.gold if g in kb.items]
     answer = question.answers[0] if question.answers else None
     text = question.question
@@ -52,8 +63,12 @@ def make_example(
     room = config.max_references - len(kept)
     # Retrieval-like slots: look-alikes first (what top-k returns around the gold), random items where they run out.
     look_alikes = min(room, max(config.retrieved_references - len(kept), 0 if kept else 1))
-    hard = [n for n in question.negatives if n in kb.items and n not in question.gold]
-    distractors = rng.sample(hard, min(len(hard), look_alikes))
+    if retrieve is not None:
+        hits = ([linked_item] if linked_item else []) + list(retrieve(text, None if linked_item else question.image))
+        distractors = [n for n in dict.fromkeys(hits) if n not in question.gold][:look_alikes]
+    else:
+        hard = [n for n in question.negatives if n in kb.items and n not in question.gold]
+        distractors = rng.sample(hard, min(len(hard), look_alikes))
     extra_room = room - look_alikes
     with_extras = extra_room > 0 and rng.random() < config.p_extra_distractors
     n_distractors = look_alikes + (rng.randint(1, extra_room) if with_extras else 0)

@@ -70,6 +70,9 @@ class Stage3Config(StagePrecision):
     # (`linked_question`). Some examples keep the bare question: a user's own photo links to nothing.
     p_linked_question: float = 0.8
     askg: bool = True  # False: the no-ASKG ablation (gold references only, no selection, no abstain)
+    # Look-alikes from the trained fusion module's own top hits (what the service retrieves), instead of the
+    # builder's hard negatives. train.py then trains stage 2 first (and refuses a qformer_lr_scale).
+    retrieved_distractors: bool = False
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,13 @@ class ReferenceScorer:
             self.question_vectors[key] = embed_rows(self.model, [queries], [states])[0].float()
         return self.question_vectors[key]
 
+    def top_k(self, text: str, unlinked_image: str | None, k: int) -> list[str]:
+        """The `k` item ids the index would return for this question, best first (the service's top-K)."""
+        question = self.question_vector(text, unlinked_image)
+        ranked = torch.topk(similarity(question[None], self.item_vectors)[0], min(k, len(self.position)))
+        ids = list(self.position)
+        return [ids[i] for i in ranked.indices.tolist()]
+
     def scores(self, example: AskgExample) -> list[float]:
         """One score per reference of `example`, in prompt order."""
         unlinked_image = example.question_image if example.linked_item is None else None

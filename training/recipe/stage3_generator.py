@@ -142,8 +142,14 @@ def run_stage3(
         questions = [q for q in questions if any(g in kb.items for g in q.gold) and q.answers]
     item_ids = list(kb.items)
     images = ImageEmbedCache(model, kb)
-    if model.config.generator.reference_scores and scorer is None:
-        raise ValueError("a generator that reads retrieval scores needs a ReferenceScorer")
+    if (model.config.generator.reference_scores or config.retrieved_distractors) and scorer is None:
+        raise ValueError("retrieval scores and retrieved distractors need a ReferenceScorer")
+    retrieve = None
+    if scorer is not None and config.retrieved_distractors:
+        k = config.retrieved_references + 1  # the gold may be among the hits
+
+        def retrieve(text: str, unlinked_image: str | None) -> list[str]:
+            return scorer.top_k(text, unlinked_image, k)
     set_trainable([model], False)
     set_trainable([model.generator], True)
     pretrained = [p for layer in model.generator.text_layer_stack() for p in layer.parameters()]
@@ -159,11 +165,12 @@ def run_stage3(
     for step in range(1, config.steps + 1):
         if not pending:
             draws = BUCKET_POOL * config.batch_size
-            pool = [make_example(rng.choice(questions), kb, rng, config, item_ids) for _ in range(draws)]
+            pool = [make_example(rng.choice(questions), kb, rng, config, item_ids, retrieve) for _ in range(draws)]
             pending = length_bucketed(pool, kb, config.batch_size, rng)
         batch = pending.pop()
         with autocast(config.precision):  # the ViT cache fills here too, so it holds bf16 features under bf16
-            ids, mask, image_queries, target, scores = collate(model, tokenizer, kb, images, batch, scorer)
+            reads_scores = scorer if model.config.generator.reference_scores else None
+            ids, mask, image_queries, target, scores = collate(model, tokenizer, kb, images, batch, reads_scores)
             loss = forward(ids, mask, image_queries, target, scores).loss
         opt.step(loss)
         log.record(stage, step, config.steps, loss=loss.item())

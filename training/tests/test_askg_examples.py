@@ -60,3 +60,31 @@ def test_a_question_image_that_is_a_stored_item_leads_the_question_with_its_capt
     assert texts == {question.question, linked_question("Flag of Alpha", question.question)}
     assert linked_question("Flag of Alpha.", "Capital?") == "Flag of Alpha. Capital?"
     assert linked_question("  ", "Capital?") == "Capital?"
+
+
+def test_with_a_retriever_the_look_alikes_are_its_top_non_gold_hits_and_a_linked_item_leads(tmp_path: Path) -> None:
+    kb = knowledge_base(tmp_path)
+    question = next(q for q in kb.questions["train"] if q.qid == "q0")  # capital of Alpha, gold cap-alpha
+    hits = ["noise-3", "cap-alpha", "noise-7", "noise-1", "noise-9", "noise-2"]
+    asked: list[tuple[str, str | None]] = []
+
+    def retrieve(text: str, image: str | None) -> list[str]:
+        asked.append((text, image))
+        return hits
+
+    config = Stage3Config(steps=1, batch_size=4, lr=1e-3, max_references=4, retrieved_references=4, p_abstain=0.0,
+                          p_selection=0.0, p_extra_distractors=0.0)
+    example = make_example(question, kb, random.Random(3), config, list(kb.items), retrieve)
+    assert set(example.references) == {"cap-alpha", "noise-3", "noise-7", "noise-1"}  # the top three non-gold hits
+    assert asked == [(question.question, None)]
+
+    flag = kb.items["flag-alpha"]
+    linked = Question(qid="i1", type="image_question", question="Which city is the capital of this flag's country?",
+                      answers=("aville",), gold=("cap-alpha",), negatives=(), split="train", entity="alpha",
+                      image=flag.image)
+    config = Stage3Config(steps=1, batch_size=4, lr=1e-3, max_references=4, retrieved_references=4, p_abstain=0.0,
+                          p_selection=0.0, p_extra_distractors=0.0, p_linked_question=1.0)
+    example = make_example(linked, kb, random.Random(4), config, list(kb.items), retrieve)
+    assert example.linked_item == "flag-alpha"
+    assert set(example.references) == {"cap-alpha", "flag-alpha", "noise-3", "noise-7"}  # linked item, then hits
+    assert asked[-1] == (linked_question("Flag of Alpha", linked.question), None)  # linked: retrieved as text
