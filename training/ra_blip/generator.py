@@ -176,15 +176,16 @@ class Generator(nn.Module):
             positions = torch.arange(input_ids.shape[1], device=input_ids.device)
             x = self.embed_prompt(input_ids, image_queries, self.token_embedding(input_ids))
             x = x + self.encoder_positions(positions)[None]
+        segment = self.reference_segments(input_ids) if self.config.reference_start_id is not None else None
         if self.config.question_end_id is not None:
             overlap = self.question_overlap(input_ids, attention_mask)
             x = x + self.overlap_embedding(overlap)
-            if self.config.reference_start_id is not None:
-                x = x + self.match_embedding(self.reference_match(input_ids, overlap))
-        if self.config.reference_scores:
+            if segment is not None:
+                x = x + self.match_embedding(self.reference_match(segment, overlap))
+        if self.config.reference_scores and segment is not None:
             if reference_scores is None:
                 raise ValueError("a generator with reference_scores needs the references' retrieval scores")
-            x = x + self.score_features(input_ids, reference_scores)
+            x = x + self.score_features(segment, reference_scores)
         bias = padding_bias(attention_mask)  # [batch, 1, 1, enc_seq]
         if pretrained:
             for text_layer in self.text_layers:
@@ -213,13 +214,12 @@ class Generator(nn.Module):
         starts = (input_ids == self.config.reference_start_id) & after_question
         return torch.cumsum(starts.to(torch.int64), dim=1) * after_question.to(torch.int64)
 
-    def score_features(self, input_ids: torch.Tensor, reference_scores: torch.Tensor) -> torch.Tensor:
+    def score_features(self, segment: torch.Tensor, reference_scores: torch.Tensor) -> torch.Tensor:
         """`[batch, enc_seq, d_prompt]`: for each token of reference n, `score_mlp(s_n - max_m s_m)` over this
         prompt's references; zero elsewhere. Only the gap to the best, which does not depend on how high a question's
         scores run (higher for training wordings than for new ones); a 500-step trial that also read the score itself
         did no better (docs/model-card.md)."""
-        segment = self.reference_segments(input_ids)  # [batch, enc_seq]
-        in_reference = segment > 0
+        in_reference = segment > 0  # segment: `reference_segments`, [batch, enc_seq]
         slot = torch.clamp(segment - 1, min=0).clamp(max=reference_scores.shape[1] - 1)
         score = torch.gather(reference_scores.to(torch.float32), 1, slot)  # [batch, enc_seq]
         # The best score among the references the prompt holds: padding slots are never gathered.
@@ -227,10 +227,9 @@ class Generator(nn.Module):
         features = (score - best)[:, :, None]  # [batch, enc_seq, 1]
         return self.score_mlp(features) * in_reference[:, :, None].to(features.dtype)
 
-    def reference_match(self, input_ids: torch.Tensor, overlap: torch.Tensor) -> torch.Tensor:
-        """`[batch, enc_seq]` int64: for each token of reference n, how many tokens of reference n are question
-        words (`overlap`), capped at `max_reference_match`; 0 in the question."""
-        segment = self.reference_segments(input_ids)  # 0: question
+    def reference_match(self, segment: torch.Tensor, overlap: torch.Tensor) -> torch.Tensor:
+        """`[batch, enc_seq]` int64: for each token of reference n (`segment`, from `reference_segments`), how many
+        tokens of reference n are question words (`overlap`), capped at `max_reference_match`; 0 in the question."""
         same = segment[:, :, None] == segment[:, None, :]  # [batch, enc_seq, enc_seq]
         count = (same & (overlap[:, None, :] > 0)).to(torch.int64).sum(dim=2)
         count = torch.clamp(count, max=self.config.max_reference_match)

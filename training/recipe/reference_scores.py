@@ -15,9 +15,9 @@ from training.ra_blip.model import RaBlip
 
 from .askg_examples import AskgExample, retrieval_text
 from .encoding import text_states
-from .kb_data import KnowledgeBase, item_text
+from .kb_data import KnowledgeBase
 from .precision import similarity
-from .stage2_retrieval import embed_rows, image_query_cache
+from .stage2_retrieval import embed_rows, image_query_cache, knowledge_features
 
 LINKED_SCORE = 1.0
 
@@ -27,31 +27,17 @@ class ReferenceScorer:
 
     def __init__(self, model: RaBlip, tokenizer: Tokenizer, kb: KnowledgeBase) -> None:
         self.model, self.tokenizer, self.kb = model, tokenizer, kb
-        self.position = {item_id: i for i, item_id in enumerate(kb.items)}
+        self.ids = list(kb.items)
+        self.position = {item_id: i for i, item_id in enumerate(self.ids)}
         self.item_vectors = self._embed_items()  # [items, d_embed]
         self.question_vectors: dict[tuple[str, str | None], torch.Tensor] = {}
 
     @torch.no_grad()
     def _embed_items(self) -> torch.Tensor:
-        ids = list(self.kb.items)
-        states = text_states(self.model, self.tokenizer, [item_text(self.kb.items[i]) for i in ids])
-        images = [i for i in ids if self.kb.items[i].modality == "image" and self.kb.items[i].image]
-        queries = dict(
-            zip(
-                images,
-                image_query_cache(
-                    self.model,
-                    self.tokenizer,
-                    self.kb,
-                    [str(self.kb.items[i].image) for i in images],
-                    [self.kb.items[i].caption for i in images],
-                ),
-                strict=True,
-            )
-        )
+        states, queries = knowledge_features(self.model, self.tokenizer, self.kb, self.ids)
         chunks = [
-            embed_rows(self.model, [queries.get(i) for i in ids[k : k + 256]], states[k : k + 256])
-            for k in range(0, len(ids), 256)
+            embed_rows(self.model, [queries.get(i) for i in self.ids[k : k + 256]], states[k : k + 256])
+            for k in range(0, len(self.ids), 256)
         ]
         return torch.cat(chunks).float()
 
@@ -71,9 +57,8 @@ class ReferenceScorer:
     def top_k(self, text: str, unlinked_image: str | None, k: int) -> list[str]:
         """The `k` item ids the index would return for this question, best first (the service's top-K)."""
         question = self.question_vector(text, unlinked_image)
-        ranked = torch.topk(similarity(question[None], self.item_vectors)[0], min(k, len(self.position)))
-        ids = list(self.position)
-        return [ids[i] for i in ranked.indices.tolist()]
+        ranked = torch.topk(similarity(question[None], self.item_vectors)[0], min(k, len(self.ids)))
+        return [self.ids[i] for i in ranked.indices.tolist()]
 
     def scores(self, example: AskgExample) -> list[float]:
         """One score per reference of `example`, in prompt order."""

@@ -54,6 +54,19 @@ def image_query_cache(
     return out
 
 
+@torch.no_grad()
+def knowledge_features(
+    model: RaBlip, tokenizer: Tokenizer, kb: KnowledgeBase, item_ids: Sequence[str]
+) -> tuple[list[torch.Tensor], dict[str, torch.Tensor]]:
+    """The frozen inputs of every item's fusion embedding: text-branch states of its text or caption, and for image
+    items the Q-Former outputs instructed by the caption."""
+    item_states = text_states(model, tokenizer, [item_text(kb.items[i]) for i in item_ids])
+    image_ids = [i for i in item_ids if kb.items[i].modality == "image" and kb.items[i].image]
+    paths = [str(kb.items[i].image) for i in image_ids]
+    queries = image_query_cache(model, tokenizer, kb, paths, [kb.items[i].caption for i in image_ids])
+    return item_states, dict(zip(image_ids, queries, strict=True))
+
+
 def run_stage2(
     model: RaBlip, tokenizer: Tokenizer, kb: KnowledgeBase, config: Stage2Config, log: TrainLog, seed: int
 ) -> None:
@@ -66,11 +79,7 @@ def run_stage2(
     item_ids = list(kb.items)
     position = {item_id: i for i, item_id in enumerate(item_ids)}
     with autocast(config.precision):  # the frozen branches' outputs, computed once
-        item_states = text_states(model, tokenizer, [item_text(kb.items[i]) for i in item_ids])
-        image_ids = [i for i in item_ids if kb.items[i].modality == "image" and kb.items[i].image]
-        image_queries = dict(
-            zip(image_ids, image_query_cache(model, tokenizer, kb, [str(kb.items[i].image) for i in image_ids], [kb.items[i].caption for i in image_ids]))
-        )
+        item_states, image_queries = knowledge_features(model, tokenizer, kb, item_ids)
         question_states = text_states(model, tokenizer, [q.question for q in questions])
         with_image = [k for k, q in enumerate(questions) if q.image]
         cached = image_query_cache(model, tokenizer, kb, [str(questions[k].image) for k in with_image], [questions[k].question for k in with_image])

@@ -178,7 +178,7 @@ def test_the_reference_match_feature_counts_question_words_per_reference(tiny_mo
     ids = torch.tensor([q + [end, 1024] + first + second])
     mask = torch.ones_like(ids)
     overlap = tiny_model.generator.question_overlap(ids, mask)
-    match = tiny_model.generator.reference_match(ids, overlap)[0].tolist()
+    match = tiny_model.generator.reference_match(tiny_model.generator.reference_segments(ids), overlap)[0].tolist()
     assert match == [0, 0, 0] + [0, 0] + [3] * 7 + [1] * 7
 
 
@@ -189,10 +189,11 @@ def test_retrieval_scores_reach_their_references_tokens_and_padding_slots_are_ne
     header, marker = gen.question_end_id, gen.reference_start_id
     # question tokens, the references header, then two references opened by the "[" marker
     ids = torch.tensor([[2054, 2003, header, marker, 1015, 3376, marker, 1016, 7592]])
-    features = tiny_model.generator.score_features(ids, torch.tensor([[0.9, 0.1, 0.0]]))  # [1, seq, d_prompt]
+    segments = tiny_model.generator.reference_segments(ids)
+    features = tiny_model.generator.score_features(segments, torch.tensor([[0.9, 0.1, 0.0]]))  # [1, seq, d_prompt]
     assert torch.all(features[0, :3] == 0)  # the question and the header carry no score
     assert torch.allclose(features[0, 3], features[0, 5]) and not torch.allclose(features[0, 3], features[0, 6])
-    padded = tiny_model.generator.score_features(ids, torch.tensor([[0.9, 0.1, 0.7]]))
+    padded = tiny_model.generator.score_features(segments, torch.tensor([[0.9, 0.1, 0.7]]))
     assert torch.equal(features, padded)  # a third slot the prompt does not number is never read
-    lowered = tiny_model.generator.score_features(ids, torch.tensor([[0.5, 0.1, 0.0]]))
+    lowered = tiny_model.generator.score_features(segments, torch.tensor([[0.5, 0.1, 0.0]]))
     assert not torch.allclose(features[0, 6], lowered[0, 6])  # the gap to the best score moves reference 2 too
