@@ -31,6 +31,16 @@ def retrieval_text(example: AskgExample) -> str:
     return example.question.removesuffix(SELECTION_SUFFIX)
 
 
+def retrieval_keys(question: Question, kb: KnowledgeBase) -> list[tuple[str, str | None]]:
+    """Every (retrieval text, unlinked image) `make_example` can give `question`: as asked, and linked to the stored
+    image item its image is, if any."""
+    keys: list[tuple[str, str | None]] = [(question.question, question.image)]
+    linked = kb.item_by_image.get(question.image) if question.image else None
+    if linked is not None:
+        keys.append((linked_question(linked.caption, question.question), None))
+    return keys
+
+
 # The service's retrieval for a question text and, when it was not linked, its image: item ids, best first.
 Retriever = Callable[[str, str | None], Sequence[str]]
 

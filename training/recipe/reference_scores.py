@@ -8,6 +8,8 @@ question as instruction. A reference scores its inner product with the question 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
 from tokenizers import Tokenizer
 
@@ -20,6 +22,7 @@ from .precision import similarity
 from .stage2_retrieval import embed_rows, image_query_cache, knowledge_features
 
 LINKED_SCORE = 1.0
+QuestionKey = tuple[str, str | None]  # the retrieval text and, when the question image was not linked, its path
 
 
 class ReferenceScorer:
@@ -30,7 +33,7 @@ class ReferenceScorer:
         self.ids = list(kb.items)
         self.position = {item_id: i for i, item_id in enumerate(self.ids)}
         self.item_vectors = self._embed_items()  # [items, d_embed]
-        self.question_vectors: dict[tuple[str, str | None], torch.Tensor] = {}
+        self.question_vectors: dict[QuestionKey, torch.Tensor] = {}
 
     @torch.no_grad()
     def _embed_items(self) -> torch.Tensor:
@@ -42,17 +45,26 @@ class ReferenceScorer:
         return torch.cat(chunks).float()
 
     @torch.no_grad()
-    def question_vector(self, text: str, unlinked_image: str | None) -> torch.Tensor:
-        key = (text, unlinked_image)
-        if key not in self.question_vectors:
-            [states] = text_states(self.model, self.tokenizer, [text])
-            queries = (
-                image_query_cache(self.model, self.tokenizer, self.kb, [unlinked_image], [text])[0]
-                if unlinked_image is not None
-                else None
+    def cache_questions(self, keys: Sequence[QuestionKey]) -> None:
+        """Embeds the (text, unlinked image) keys not cached yet, in batches: stage 3 calls it once with every
+        training question's keys, which costs a minute instead of one embedding per example at every step."""
+        missing = list(dict.fromkeys(k for k in keys if k not in self.question_vectors))
+        for start in range(0, len(missing), 256):
+            chunk = missing[start : start + 256]
+            states = text_states(self.model, self.tokenizer, [text for text, _ in chunk])
+            with_image = [i for i, (_, image) in enumerate(chunk) if image is not None]
+            queries: list[torch.Tensor | None] = [None] * len(chunk)
+            fused = image_query_cache(
+                self.model, self.tokenizer, self.kb, [str(chunk[i][1]) for i in with_image], [chunk[i][0] for i in with_image]
             )
-            self.question_vectors[key] = embed_rows(self.model, [queries], [states])[0].float()
-        return self.question_vectors[key]
+            for i, q in zip(with_image, fused, strict=True):
+                queries[i] = q
+            for key, vector in zip(chunk, embed_rows(self.model, queries, states).float(), strict=True):
+                self.question_vectors[key] = vector
+
+    def question_vector(self, text: str, unlinked_image: str | None) -> torch.Tensor:
+        self.cache_questions([(text, unlinked_image)])
+        return self.question_vectors[(text, unlinked_image)]
 
     def top_k(self, text: str, unlinked_image: str | None, k: int) -> list[str]:
         """The `k` item ids the index would return for this question, best first (the service's top-K)."""

@@ -23,7 +23,7 @@ from training.ra_blip.prompt import (
 )
 from training.ra_blip.token_batch import pad_token_ids
 
-from .askg_examples import AskgExample, make_example
+from .askg_examples import AskgExample, make_example, retrieval_keys
 from .encoding import freeze_text_branch, query_outputs, set_trainable
 from .kb_data import KnowledgeBase, load_pixels
 from .optim import make_optimisation
@@ -145,6 +145,8 @@ def run_stage3(
     if (model.config.generator.reference_scores or config.retrieved_distractors) and scorer is None:
         raise ValueError("retrieval scores and retrieved distractors need a ReferenceScorer")
     retrieve = None
+    if scorer is not None:
+        scorer.cache_questions([key for q in questions for key in retrieval_keys(q, kb)])
     if scorer is not None and config.retrieved_distractors:
         k = config.retrieved_references + 1  # the gold may be among the hits
 

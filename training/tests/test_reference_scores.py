@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import random
 from pathlib import Path
 
 import torch
 
 from training.ra_blip.minilm import load_tokenizer
 from training.ra_blip.model import RaBlip
-from training.recipe.askg_examples import SELECTION_SUFFIX, AskgExample
+from training.recipe.askg_examples import SELECTION_SUFFIX, AskgExample, make_example, retrieval_keys, retrieval_text
 from training.recipe.kb_data import load_knowledge_base
 from training.recipe.encoding import instruction_batch
+from training.recipe.recipe_config import Stage3Config
 from training.recipe.reference_scores import LINKED_SCORE, ReferenceScorer
 from training.tests.test_train_smoke import write_kb
 
@@ -39,3 +42,33 @@ def test_scores_are_the_inner_products_of_the_exported_embeddings_and_a_linked_i
     assert scorer.scores(linked)[1] == LINKED_SCORE
     unlinked = AskgExample(question, flag.image, refs, (1,), "x")  # a user's own photo: image and question fused
     assert scorer.scores(unlinked) != scores
+
+
+def test_cached_question_vectors_are_the_one_at_a_time_ones_and_cover_every_example(
+    tmp_path: Path, tiny_model: RaBlip
+) -> None:
+    write_kb(tmp_path)
+    with_image = {"qid": "i0", "type": "image_question", "question": "Which country is this?", "answers": ["alpha"],
+                  "gold": ["flag-alpha"], "negatives": [], "split": "train", "entity": "alpha",
+                  "image": "images/flag-alpha.png"}
+    with (tmp_path / "questions" / "train.jsonl").open("a") as f:
+        f.write(json.dumps(with_image) + "\n")
+    kb = load_knowledge_base(tmp_path)
+    tokenizer = load_tokenizer()
+    questions = kb.questions["train"]
+    keys = [key for q in questions for key in retrieval_keys(q, kb)]
+    assert any(image is not None for _, image in keys) and any(text.startswith("Flag of") for text, _ in keys)
+
+    one_at_a_time = ReferenceScorer(tiny_model, tokenizer, kb)
+    batched = ReferenceScorer(tiny_model, tokenizer, kb)
+    batched.cache_questions(keys + keys[:2])  # repeats are embedded once
+    assert len(batched.question_vectors) == len(set(keys))
+    for text, image in keys:
+        assert torch.allclose(batched.question_vectors[(text, image)], one_at_a_time.question_vector(text, image), atol=1e-5)
+
+    # make_example only ever asks for a cached key, linked or not
+    config = Stage3Config(steps=1, batch_size=1, lr=0.1, max_references=3, retrieved_references=2)  # 6 items in all
+    rng = random.Random(0)
+    for _ in range(40):
+        ex = make_example(rng.choice(questions), kb, rng, config, list(kb.items))
+        assert (retrieval_text(ex), None if ex.linked_item else ex.question_image) in batched.question_vectors
