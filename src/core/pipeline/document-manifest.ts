@@ -13,6 +13,8 @@ const DocumentManifestSchema = z.object({
   /** The job whose ingestion wrote this manifest. */
   jobId: z.string(),
   ids: z.array(z.string()),
+  /** The model that embedded the items: under another, the document is ingested again (absent from older manifests). */
+  modelVersion: z.string().optional(),
 });
 
 /** The items one source document produced, and the job that produced them. */

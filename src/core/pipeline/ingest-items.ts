@@ -8,7 +8,7 @@
 import { AppError, InvalidImageError } from '../errors.js';
 import { imageContentType } from '../knowledge/inspect-image.js';
 import type { KnowledgeItem, RejectedEntry } from '../knowledge/knowledge-item.js';
-import type { EmbeddedKnowledge, KnowledgeInput, KnowledgeMetadata, VectorRecord } from '../ports.js';
+import type { EmbeddedKnowledge, KnowledgeInput, KnowledgeMetadata, ModelClient, VectorRecord } from '../ports.js';
 import { attributesBlobKey, imageBlobKeys } from './blob-keys.js';
 import { encodeImageFeatures } from './features-codec.js';
 import type { IngestServices } from './pipeline-services.js';
@@ -194,6 +194,12 @@ async function removeStaleBlobs(services: IngestServices, old: VectorRecord): Pr
   await Promise.allSettled(keys.map((key) => services.blobs.delete(key)));
 }
 
+/** The model version stored with every record (`name@version`): a record of another version is embedded again. */
+export async function modelVersionOf(model: ModelClient): Promise<string> {
+  const { name, version } = await model.info();
+  return `${name}@${version}`;
+}
+
 /** Embeds and stores items in batches, reporting progress after each batch. */
 export async function ingestItems(
   services: IngestServices,
@@ -201,8 +207,7 @@ export async function ingestItems(
   items: readonly KnowledgeItem[],
   options: IngestItemsOptions,
 ): Promise<IngestItemsResult> {
-  const { name, version } = await services.model.info();
-  const modelVersion = `${name}@${version}`;
+  const modelVersion = await modelVersionOf(services.model);
   const planned = items.map((item) => planItem(tenant, item, modelVersion));
   const ids: string[] = [];
   const rejected: RejectedEntry[] = [];

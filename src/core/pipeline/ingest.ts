@@ -12,7 +12,7 @@ import { parseDocument } from '../knowledge/parse-document.js';
 import type { IngestJob } from '../ports.js';
 import type { DocumentSource } from './document-source.js';
 import { deleteDocumentManifest, readDocumentManifest, writeDocumentManifest } from './document-manifest.js';
-import { ingestItems, type IngestItemsOptions } from './ingest-items.js';
+import { ingestItems, modelVersionOf, type IngestItemsOptions } from './ingest-items.js';
 import { removeKnowledgeRecords } from './knowledge-records.js';
 import type { IngestServices, KnowledgeServices } from './pipeline-services.js';
 import { runIngestJob } from './run-ingest-job.js';
@@ -78,10 +78,12 @@ export async function ingestDocument(
   const jobId = documentJobId(tenant, origin + key, bytes);
   const previousJob = await services.jobs.get(tenant, jobId);
   const identity = { id: jobId, tenant, source: origin + key, attempts: (previousJob?.attempts ?? 0) + 1 };
+  const modelVersion = await modelVersionOf(services.model);
   if (previousJob?.state === 'done') {
-    // Done, and its items are still the document's (not forgotten, not replaced by another version): nothing to do.
+    // Done, its items are still the document's (not forgotten, not replaced by another version) and were embedded
+    // by this model: nothing to do. After a model upgrade the job runs again, and re-embeds what the old model stored.
     const manifest = await readDocumentManifest(services.blobs, tenant, previousJob.source);
-    if (manifest?.jobId === jobId) return previousJob;
+    if (manifest?.jobId === jobId && manifest.modelVersion === modelVersion) return previousJob;
   }
   return runIngestJob(services.jobs, identity, now, async () => {
     if (bytes.length > options.maxDocumentBytes) {
@@ -98,7 +100,7 @@ export async function ingestDocument(
     const result = await ingestItems(services, tenant, items, options);
     const previous = await readDocumentManifest(services.blobs, tenant, source);
     await dropVanishedItems(services, tenant, previous?.ids ?? [], result.ids);
-    await writeDocumentManifest(services.blobs, tenant, { source, jobId, ids: [...result.ids] });
+    await writeDocumentManifest(services.blobs, tenant, { source, jobId, ids: [...result.ids], modelVersion });
     return { ingested: result.ingested, skipped: result.skipped, rejected: [...parsed.rejected, ...result.rejected] };
   });
 }

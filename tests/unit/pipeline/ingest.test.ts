@@ -8,7 +8,7 @@ import {
   uploadKnowledge,
   type DocumentIngestOptions,
 } from '../../../src/core/pipeline/index.js';
-import { FAKE_FEATURE_DIMS } from '../../support/fakes/fake-model-client.js';
+import { FAKE_DIMENSIONS, FAKE_FEATURE_DIMS, FakeModelClient } from '../../support/fakes/fake-model-client.js';
 import { fakeServices } from '../../support/fakes/fake-services.js';
 import { solidPng } from '../../support/fakes/image-fixtures.js';
 
@@ -67,6 +67,30 @@ describe('ingesting a knowledge file', () => {
     expect(services.index.size('acme')).toBe(2);
     expect(services.index.upserts).toHaveLength(2);
     expect(services.model.calls.embedKnowledge).toHaveLength(embedCalls);
+  });
+
+  it('embeds a document done under an older model again when the same object is delivered after an upgrade', async () => {
+    const before = fakeServices();
+    const request = {
+      tenant: 'acme',
+      origin: 'demo/',
+      key: 'kb.jsonl',
+      bytes: jsonl({ id: 'zorb', text: 'Lake Zorb is deep.' }),
+      readSibling: siblings({}),
+    };
+    await ingestDocument(before, request, options);
+    const upgraded = {
+      ...before,
+      model: new FakeModelClient({ info: { name: 'fake-model', version: '2', dEmbed: FAKE_DIMENSIONS } }),
+    };
+    const job = await ingestDocument(upgraded, request, options);
+    expect(job).toMatchObject({ state: 'done', counts: { ingested: 1, skipped: 0 }, attempts: 2 });
+    expect(upgraded.model.calls.embedKnowledge).toHaveLength(1);
+    const [record] = await upgraded.index.fetch('acme', ['zorb']);
+    expect(record?.metadata.modelVersion).toBe('fake-model@2');
+    const again = await ingestDocument(upgraded, request, options);
+    expect(again).toEqual(job);
+    expect(upgraded.model.calls.embedKnowledge).toHaveLength(1);
   });
 
   it('skips items it holds when the same content arrives in another file', async () => {
