@@ -82,6 +82,7 @@ def make_example(
     extra_room = room - look_alikes
     with_extras = extra_room > 0 and rng.random() < config.p_extra_distractors
     n_distractors = look_alikes + (rng.randint(1, extra_room) if with_extras else 0)
+    n_distractors = min(n_distractors, len(item_ids) - len(question.gold))  # a small knowledge base runs out
     while len(distractors) < n_distractors:
         candidate = rng.choice(item_ids)
         if candidate not in question.gold and candidate not in distractors:

@@ -88,3 +88,12 @@ def test_with_a_retriever_the_look_alikes_are_its_top_non_gold_hits_and_a_linked
     assert example.linked_item == "flag-alpha"
     assert set(example.references) == {"cap-alpha", "flag-alpha", "noise-3", "noise-7"}  # linked item, then hits
     assert asked[-1] == (linked_question("Flag of Alpha", linked.question), None)  # linked: retrieved as text
+
+
+def test_a_knowledge_base_smaller_than_the_reference_slots_gives_every_non_gold_item_and_stops(tmp_path: Path) -> None:
+    write_kb(tmp_path)
+    kb = load_knowledge_base(tmp_path)  # 6 items, 12 reference slots
+    rng, ids = random.Random(0), list(kb.items)
+    for question in kb.questions["train"] * 20:
+        example = make_example(question, kb, rng, CONFIG, ids)
+        assert len(example.references) == len(set(example.references)) <= len(ids)
