@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from training.ra_blip.prompt import linked_question
 
-from .kb_data import KnowledgeBase, Question
+from .kb_data import KnowledgeBase, KnowledgeItem, Question
 from .recipe_config import Stage3Config
 
 SELECTION_SUFFIX = " which reference is relevant?"
@@ -31,11 +31,16 @@ def retrieval_text(example: AskgExample) -> str:
     return example.question.removesuffix(SELECTION_SUFFIX)
 
 
+def linked_image_item(question: Question, kb: KnowledgeBase) -> KnowledgeItem | None:
+    """The stored image item the question's image is, which visual entity linking finds at answer time."""
+    return kb.item_by_image.get(question.image) if question.image else None
+
+
 def retrieval_keys(question: Question, kb: KnowledgeBase) -> list[tuple[str, str | None]]:
     """Every (retrieval text, unlinked image) `make_example` can give `question`: as asked, and linked to the stored
     image item its image is, if any."""
     keys: list[tuple[str, str | None]] = [(question.question, question.image)]
-    linked = kb.item_by_image.get(question.image) if question.image else None
+    linked = linked_image_item(question, kb)
     if linked is not None:
         keys.append((linked_question(linked.caption, question.question), None))
     return keys
@@ -58,7 +63,7 @@ def make_example(
     gold = [g for g in question.gold if g in kb.items]
     answer = question.answers[0] if question.answers else None
     text = question.question
-    linked = kb.item_by_image.get(question.image) if question.image else None
+    linked = linked_image_item(question, kb)
     linked_item = None
     if linked is not None and rng.random() < config.p_linked_question:
         text = linked_question(linked.caption, text)

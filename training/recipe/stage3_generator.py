@@ -163,6 +163,7 @@ def run_stage3(
     opt = make_optimisation(model.parameters(), config.lr, config.steps, lr_scales)  # what requires grad
     model.train()
     forward = torch.compile(model, dynamic=True) if config.compile else model
+    reads_scores = scorer if model.config.generator.reference_scores else None
     pending: list[list[AskgExample]] = []
     for step in range(1, config.steps + 1):
         if not pending:
@@ -171,7 +172,6 @@ def run_stage3(
             pending = length_bucketed(pool, kb, config.batch_size, rng)
         batch = pending.pop()
         with autocast(config.precision):  # the ViT cache fills here too, so it holds bf16 features under bf16
-            reads_scores = scorer if model.config.generator.reference_scores else None
             ids, mask, image_queries, target, scores = collate(model, tokenizer, kb, images, batch, reads_scores)
             loss = forward(ids, mask, image_queries, target, scores).loss
         opt.step(loss)

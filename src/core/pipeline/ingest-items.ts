@@ -35,6 +35,8 @@ export interface IngestItemsResult {
   readonly rejected: readonly RejectedEntry[];
   /** Ids now in the index (ingested or skipped). */
   readonly ids: readonly string[];
+  /** The model version the items are stored under (`modelVersionOf`). */
+  readonly modelVersion: string;
 }
 
 interface PlannedItem {
@@ -221,5 +223,5 @@ export async function ingestItems(
     rejected.push(...result.rejected);
     options.onProgress?.({ done: Math.min(start + options.batchSize, planned.length), total: planned.length });
   }
-  return { ingested, skipped, rejected, ids };
+  return { ingested, skipped, rejected, ids, modelVersion };
 }

@@ -78,12 +78,13 @@ export async function ingestDocument(
   const jobId = documentJobId(tenant, origin + key, bytes);
   const previousJob = await services.jobs.get(tenant, jobId);
   const identity = { id: jobId, tenant, source: origin + key, attempts: (previousJob?.attempts ?? 0) + 1 };
-  const modelVersion = await modelVersionOf(services.model);
   if (previousJob?.state === 'done') {
     // Done, its items are still the document's (not forgotten, not replaced by another version) and were embedded
     // by this model: nothing to do. After a model upgrade the job runs again, and re-embeds what the old model stored.
     const manifest = await readDocumentManifest(services.blobs, tenant, previousJob.source);
-    if (manifest?.jobId === jobId && manifest.modelVersion === modelVersion) return previousJob;
+    if (manifest?.jobId === jobId && manifest.modelVersion === (await modelVersionOf(services.model))) {
+      return previousJob;
+    }
   }
   return runIngestJob(services.jobs, identity, now, async () => {
     if (bytes.length > options.maxDocumentBytes) {
@@ -100,7 +101,12 @@ export async function ingestDocument(
     const result = await ingestItems(services, tenant, items, options);
     const previous = await readDocumentManifest(services.blobs, tenant, source);
     await dropVanishedItems(services, tenant, previous?.ids ?? [], result.ids);
-    await writeDocumentManifest(services.blobs, tenant, { source, jobId, ids: [...result.ids], modelVersion });
+    await writeDocumentManifest(services.blobs, tenant, {
+      source,
+      jobId,
+      ids: [...result.ids],
+      modelVersion: result.modelVersion,
+    });
     return { ingested: result.ingested, skipped: result.skipped, rejected: [...parsed.rejected, ...result.rejected] };
   });
 }
