@@ -58,6 +58,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         type=Path,
         help="skip stage 1: take the ViT and Q-Former of a checkpoint (stage1.pt), then train stages 3 and 2 anew",
     )
+    parser.add_argument(
+        "--no-time-budget",
+        action="store_true",
+        help="run every planned stage-3 step even past the recipe's time_budget_minutes (to reproduce a bundle exactly)",
+    )
     args = parser.parse_args(argv)
 
     recipe = load_recipe(args.recipe)
@@ -93,6 +98,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     # module embeds image knowledge from those query outputs. A generator that reads retrieval scores, or is trained
     # on retrieved distractors, needs the trained fusion module in stage 3, so stage 2 then runs first, and the two
     # cannot be combined.
+    deadline = None
+    if recipe.time_budget_minutes is not None and not args.no_time_budget:
+        deadline = started + 60 * (recipe.time_budget_minutes - recipe.reserve_minutes)
     scorer = None
     if model.config.generator.reference_scores or recipe.stage3.retrieved_distractors:
         if recipe.stage3.qformer_lr_scale is not None:
@@ -100,9 +108,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         run_stage2(model, tokenizer, kb, recipe.stage2, log, recipe.seed + 1)
         with autocast(recipe.stage3.precision):
             scorer = ReferenceScorer(model, tokenizer, kb)
-        run_stage3(model, tokenizer, kb, recipe.stage3, log, recipe.seed + 2, scorer=scorer)
+        stage3_steps = run_stage3(
+            model, tokenizer, kb, recipe.stage3, log, recipe.seed + 2, scorer=scorer, deadline=deadline
+        )
     else:
-        run_stage3(model, tokenizer, kb, recipe.stage3, log, recipe.seed + 2)
+        stage3_steps = run_stage3(model, tokenizer, kb, recipe.stage3, log, recipe.seed + 2, deadline=deadline)
         run_stage2(model, tokenizer, kb, recipe.stage2, log, recipe.seed + 1)
     ablation = None
     if recipe.ablation_stage3 and args.ablation_bundle:
@@ -111,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         ablation.generator.load_state_dict(initial_generator)
     train_minutes = round((time.monotonic() - started) / 60, 2)
     save_checkpoint(args.work / "model.pt", model, {"train_minutes": train_minutes})
-    metrics = {"train_minutes": train_minutes}
+    metrics = {"train_minutes": train_minutes, "stage3_steps": stage3_steps}
     summaries = {"main": dataclasses.asdict(export_bundle(model, args.bundle, metrics, args.quantize))}
     if args.quantize:  # the fp32 twin, to check that quantisation costs at most a point of accuracy
         summaries["main_fp32"] = dataclasses.asdict(export_bundle(model, args.work / "bundle-fp32", metrics, None))

@@ -9,11 +9,31 @@ from dataclasses import dataclass
 import torch
 
 
+class WarmupCosine:
+    """Learning-rate factor of a step: linear warm-up over the first 5 % of the planned steps, then cosine decay to
+    0.05 at `total`. `total` may be changed while training (a time budget shortens the run); the warm-up stays."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.warmup = max(1, total // 20)
+
+    def __call__(self, step: int) -> float:
+        if step < self.warmup:
+            return (step + 1) / self.warmup
+        progress = (step - self.warmup) / max(1, self.total - self.warmup)
+        return 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+
 @dataclass
 class Optimisation:
     optimizer: torch.optim.AdamW
     scheduler: torch.optim.lr_scheduler.LambdaLR
     parameters: list[torch.nn.Parameter]
+    schedule: WarmupCosine
+
+    def set_total_steps(self, total: int) -> None:
+        """Re-plans the decay to end at `total` steps; the next step's learning rate follows the new plan."""
+        self.schedule.total = total
 
     def step(self, loss: torch.Tensor, max_grad_norm: float = 1.0) -> None:
         self.optimizer.zero_grad(set_to_none=True)
@@ -38,12 +58,5 @@ def make_optimisation(
         by_scale.setdefault(scale_of.get(id(p), 1.0), []).append(p)
     groups = [{"params": group, "lr": lr * scale} for scale, group in by_scale.items()]
     optimizer = torch.optim.AdamW(groups, weight_decay=0.01)
-    warmup = max(1, steps // 20)
-
-    def factor(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / warmup
-        progress = (step - warmup) / max(1, steps - warmup)
-        return 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
-
-    return Optimisation(optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, factor), params)
+    schedule = WarmupCosine(steps)
+    return Optimisation(optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, schedule), params, schedule)

@@ -84,6 +84,10 @@ class RecipeConfig:
     stage2: Stage2Config
     stage3: Stage3Config
     ablation_stage3: Stage3Config | None = None
+    # Wall-clock minutes for the whole run (stages, exports, ablation). Stage 3 drops the steps that would overrun
+    # it, keeping `reserve_minutes` for what runs after it: the exports and the no-ASKG ablation generator.
+    time_budget_minutes: float | None = None
+    reserve_minutes: float = 0.0
 
 
 _T = TypeVar("_T")
@@ -112,4 +116,6 @@ def load_recipe(path: str | Path) -> RecipeConfig:
         stage2=_build(Stage2Config, data["stage2"]),
         stage3=_build(Stage3Config, data["stage3"]),
         ablation_stage3=_build(Stage3Config, ablation) if ablation else None,
+        time_budget_minutes=data.get("time_budget_minutes"),
+        reserve_minutes=data.get("reserve_minutes", 0.0),
     )

@@ -7,6 +7,8 @@ learns too, as InstructBLIP and RA-BLIP train the Q-Former on the instruction da
 from __future__ import annotations
 
 import random
+import sys
+import time
 
 import torch
 from tokenizers import Tokenizer
@@ -31,6 +33,7 @@ from .precision import autocast
 from .recipe_config import Stage3Config
 from .reference_scores import ReferenceScorer
 from .stage1_pretrain import special_ids
+from .step_budget import StepBudget
 from .train_log import TrainLog
 
 
@@ -133,9 +136,11 @@ def run_stage3(
     seed: int,
     stage: str = "stage3",
     scorer: ReferenceScorer | None = None,
-) -> None:
-    """Trains the generator. A generator that reads retrieval scores needs `scorer` (built on the trained, frozen
-    fusion module; the no-ASKG ablation shares the main model's)."""
+    deadline: float | None = None,
+) -> int:
+    """Trains the generator; returns the steps it ran. A generator that reads retrieval scores needs `scorer` (built
+    on the trained, frozen fusion module; the no-ASKG ablation shares the main model's). With `deadline` (a
+    `time.monotonic()` value) the steps that would run past it are dropped (`StepBudget`)."""
     rng = random.Random(seed)
     questions = list(kb.questions.get("train", []))
     if not config.askg:
@@ -165,7 +170,10 @@ def run_stage3(
     forward = torch.compile(model, dynamic=True) if config.compile else model
     reads_scores = scorer if model.config.generator.reference_scores else None
     pending: list[list[AskgExample]] = []
-    for step in range(1, config.steps + 1):
+    budget = StepBudget(config.steps, deadline) if deadline is not None else None
+    step, total = 0, config.steps
+    while step < total:
+        step += 1
         if not pending:
             draws = BUCKET_POOL * config.batch_size
             pool = [make_example(rng.choice(questions), kb, rng, config, item_ids, retrieve) for _ in range(draws)]
@@ -175,5 +183,11 @@ def run_stage3(
             ids, mask, image_queries, target, scores = collate(model, tokenizer, kb, images, batch, reads_scores)
             loss = forward(ids, mask, image_queries, target, scores).loss
         opt.step(loss)
-        log.record(stage, step, config.steps, loss=loss.item())
+        log.record(stage, step, total, loss=loss.item())
+        planned = budget.after_step(step, time.monotonic()) if budget is not None else None
+        if planned is not None:
+            total = planned
+            opt.set_total_steps(total)
+            print(f"[{stage}] time budget: {total} of {config.steps} steps fit", file=sys.stderr, flush=True)
     model.eval()
+    return step
