@@ -27,17 +27,21 @@ class VitConfig:
     mean: tuple[float, float, float]
     std: tuple[float, float, float]
     layer_norm_eps: float = 1e-6
+    # Colour-histogram tokens: 0 for none, else the levels per RGB channel of a soft histogram whose bins become
+    # tokens beside the patches (`vit.ColourHistogram`). A 64-pixel ViT trained briefly does not carry colour well.
+    colour_levels: int = 0
 
     def __post_init__(self) -> None:
         _require(self.image_size % self.patch_size == 0, "vit.image_size must be a multiple of vit.patch_size")
+        _require(self.colour_levels == 0 or self.colour_levels >= 2, "vit.colour_levels must be 0 or at least 2")
         _require(self.d_vit % self.n_heads == 0, "vit.d_vit must be divisible by vit.n_heads")
         _require(len(self.mean) == 3 and len(self.std) == 3, "vit.mean and vit.std need 3 channels")
         _require(all(s > 0 for s in self.std), "vit.std must be positive")
 
     @property
     def n_patch(self) -> int:
-        """Tokens per image: the patches plus the CLS token."""
-        return (self.image_size // self.patch_size) ** 2 + 1
+        """Tokens per image: the patches, the CLS token and the colour-histogram bins."""
+        return (self.image_size // self.patch_size) ** 2 + 1 + self.colour_levels**3
 
 
 @dataclass(frozen=True)

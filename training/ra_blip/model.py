@@ -61,6 +61,9 @@ class RaBlip(nn.Module):
                 nn.init.normal_(module.weight, std=self.config.init_std)
         for parameter in (self.vit.cls_token, self.vit.positions, self.q_former.query_tokens):
             nn.init.normal_(parameter, std=self.config.init_std)
+        if self.vit.colours is not None:
+            nn.init.normal_(self.vit.colours.absent, std=self.config.init_std)
+            nn.init.normal_(self.vit.colours.present, std=self.config.init_std)
 
     def encode_image(self, pixel_values: torch.Tensor) -> torch.Tensor:
         """`pixel_values [batch, 3, size, size]` (normalised) -> `image_embeds [batch, n_patch, d_vit]`."""

@@ -29,6 +29,39 @@ class VitBlock(nn.Module):
         return x + self.mlp(self.mlp_norm(x))
 
 
+class ColourHistogram(nn.Module):
+    """Soft histogram of the image's colours as tokens: `pixel_values [batch, 3, size, size]` (normalised) ->
+    `[batch, levels**3, d_vit]`.
+
+    Each pixel is softly assigned to the bins of a `levels`-per-channel RGB grid; bin k's token moves from an
+    "absent" embedding towards a "present" one with its share of the pixels (a mix, not a scale, so `ln_vision`
+    keeps the share). Added after the blocks, so the colours reach the Q-Former's cross-attention directly, whatever
+    the patch features learned.
+    """
+
+    TEMPERATURE = 0.02  # squared RGB distance (0..3) scale of the soft assignment: nearly hard at grid spacing 0.5
+
+    def __init__(self, config: VitConfig) -> None:
+        super().__init__()
+        grid = torch.linspace(0.0, 1.0, config.colour_levels)
+        self.register_buffer("centres", torch.cartesian_prod(grid, grid, grid), persistent=False)  # [bins, 3]
+        self.register_buffer("mean", torch.tensor(config.mean).view(1, 3, 1), persistent=False)
+        self.register_buffer("std", torch.tensor(config.std).view(1, 3, 1), persistent=False)
+        bins = config.colour_levels**3
+        self.absent = nn.Parameter(torch.zeros(1, bins, config.d_vit))
+        self.present = nn.Parameter(torch.zeros(1, bins, config.d_vit))
+
+    def shares(self, pixel_values: torch.Tensor) -> torch.Tensor:
+        """`[batch, 3, size, size]` -> each bin's share of the pixels `[batch, bins]` (rows sum to 1)."""
+        rgb = (pixel_values.flatten(2) * self.std + self.mean).transpose(1, 2)  # [batch, pixels, 3] in 0..1
+        distance = (rgb[:, :, None, :] - self.centres).pow(2).sum(-1)  # [batch, pixels, bins]
+        return torch.softmax(-distance / self.TEMPERATURE, dim=-1).mean(dim=1)
+
+    def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
+        share = self.shares(pixel_values)[:, :, None]  # [batch, bins, 1]
+        return (1 - share) * self.absent + share * self.present
+
+
 class VisionTransformer(nn.Module):
     """`pixel_values [batch, 3, image_size, image_size]` (normalised) -> `image_embeds [batch, n_patch, d_vit]`."""
 
@@ -37,14 +70,18 @@ class VisionTransformer(nn.Module):
         self.config = config
         self.patch_embed = nn.Conv2d(3, config.d_vit, kernel_size=config.patch_size, stride=config.patch_size)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, config.d_vit))
-        self.positions = nn.Parameter(torch.zeros(1, config.n_patch, config.d_vit))
+        n_positions = (config.image_size // config.patch_size) ** 2 + 1  # the patches and CLS
+        self.positions = nn.Parameter(torch.zeros(1, n_positions, config.d_vit))
         self.blocks = nn.ModuleList(VitBlock(config) for _ in range(config.n_layers))
         self.ln_vision = nn.LayerNorm(config.d_vit, eps=config.layer_norm_eps)
+        self.colours = ColourHistogram(config) if config.colour_levels else None
 
     def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
         patches = self.patch_embed(pixel_values).flatten(2).transpose(1, 2)  # [batch, n_patch - 1, d_vit]
         cls = self.cls_token.expand(patches.shape[0], -1, -1)  # [batch, 1, d_vit]
-        x = torch.cat([cls, patches], dim=1) + self.positions  # [batch, n_patch, d_vit]
+        x = torch.cat([cls, patches], dim=1) + self.positions  # [batch, 1 + patches, d_vit]
         for block in self.blocks:
             x = block(x)
+        if self.colours is not None:
+            x = torch.cat([x, self.colours(pixel_values)], dim=1)  # [batch, n_patch, d_vit]
         return self.ln_vision(x)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from training.ra_blip import GenerationConfig, RaBlip, beam_search, greedy_search, pad_token_ids
@@ -197,3 +198,25 @@ def test_retrieval_scores_reach_their_references_tokens_and_padding_slots_are_ne
     assert torch.equal(features, padded)  # a third slot the prompt does not number is never read
     lowered = tiny_model.generator.score_features(segments, torch.tensor([[0.5, 0.1, 0.0]]))
     assert not torch.allclose(features[0, 6], lowered[0, 6])  # the gap to the best score moves reference 2 too
+
+
+def test_colour_tokens_carry_each_colours_share_of_the_pixels(tiny_model: RaBlip) -> None:
+    colours = tiny_model.vit.colours
+    assert colours is not None, "tiny.json turns colour tokens on, so the parity bundle covers them"
+    size = tiny_model.config.vit.image_size
+    pixels = torch.full((2, 3, size, size), -1.0)  # black, normalised
+    pixels[0, 0] = 1.0  # red
+    pixels[1, :, : size // 4] = 1.0  # a white quarter on black
+    shares = colours.shares(pixels)
+    centres = colours.centres
+    assert torch.allclose(shares.sum(-1), torch.ones(2))
+    assert centres[shares[0].argmax()].tolist() == [1.0, 0.0, 0.0]
+    white, black = centres.tolist().index([1.0, 1.0, 1.0]), centres.tolist().index([0.0, 0.0, 0.0])
+    assert shares[1, white].item() == pytest.approx(0.25, abs=1e-4)
+    assert shares[1, black].item() == pytest.approx(0.75, abs=1e-4)
+    embeds = tiny_model.encode_image(pixels)
+    n_bins = centres.shape[0]
+    assert embeds.shape == (2, tiny_model.config.vit.n_patch, tiny_model.config.vit.d_vit)
+    # The colour tokens (the last n_bins) differ between the images only in the bins whose shares differ.
+    differs = (embeds[0, -n_bins:] - embeds[1, -n_bins:]).abs().amax(-1) > 1e-5
+    assert differs.tolist() == ((shares[0] - shares[1]).abs() > 1e-5).tolist()
