@@ -39,9 +39,18 @@ class VitConfig:
         _require(all(s > 0 for s in self.std), "vit.std must be positive")
 
     @property
+    def n_positions(self) -> int:
+        """Tokens with a learned position: the patches and the CLS token."""
+        return (self.image_size // self.patch_size) ** 2 + 1
+
+    @property
+    def n_colour_bins(self) -> int:
+        return self.colour_levels**3
+
+    @property
     def n_patch(self) -> int:
         """Tokens per image: the patches, the CLS token and the colour-histogram bins."""
-        return (self.image_size // self.patch_size) ** 2 + 1 + self.colour_levels**3
+        return self.n_positions + self.n_colour_bins
 
 
 @dataclass(frozen=True)

@@ -47,9 +47,8 @@ class ColourHistogram(nn.Module):
         self.register_buffer("centres", torch.cartesian_prod(grid, grid, grid), persistent=False)  # [bins, 3]
         self.register_buffer("mean", torch.tensor(config.mean).view(1, 3, 1), persistent=False)
         self.register_buffer("std", torch.tensor(config.std).view(1, 3, 1), persistent=False)
-        bins = config.colour_levels**3
-        self.absent = nn.Parameter(torch.zeros(1, bins, config.d_vit))
-        self.present = nn.Parameter(torch.zeros(1, bins, config.d_vit))
+        self.absent = nn.Parameter(torch.zeros(1, config.n_colour_bins, config.d_vit))
+        self.present = nn.Parameter(torch.zeros(1, config.n_colour_bins, config.d_vit))
 
     def shares(self, pixel_values: torch.Tensor) -> torch.Tensor:
         """`[batch, 3, size, size]` -> each bin's share of the pixels `[batch, bins]` (rows sum to 1)."""
@@ -70,8 +69,7 @@ class VisionTransformer(nn.Module):
         self.config = config
         self.patch_embed = nn.Conv2d(3, config.d_vit, kernel_size=config.patch_size, stride=config.patch_size)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, config.d_vit))
-        n_positions = (config.image_size // config.patch_size) ** 2 + 1  # the patches and CLS
-        self.positions = nn.Parameter(torch.zeros(1, n_positions, config.d_vit))
+        self.positions = nn.Parameter(torch.zeros(1, config.n_positions, config.d_vit))
         self.blocks = nn.ModuleList(VitBlock(config) for _ in range(config.n_layers))
         self.ln_vision = nn.LayerNorm(config.d_vit, eps=config.layer_norm_eps)
         self.colours = ColourHistogram(config) if config.colour_levels else None
@@ -79,7 +77,7 @@ class VisionTransformer(nn.Module):
     def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
         patches = self.patch_embed(pixel_values).flatten(2).transpose(1, 2)  # [batch, n_patch - 1, d_vit]
         cls = self.cls_token.expand(patches.shape[0], -1, -1)  # [batch, 1, d_vit]
-        x = torch.cat([cls, patches], dim=1) + self.positions  # [batch, 1 + patches, d_vit]
+        x = torch.cat([cls, patches], dim=1) + self.positions  # [batch, n_positions, d_vit]
         for block in self.blocks:
             x = block(x)
         if self.colours is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+
 def steps_that_fit(step: int, seconds_per_step: float, seconds_left: float, planned: int) -> int:
     """The total step count that ends by the deadline after `step` steps, within [step, planned]."""
     if seconds_per_step <= 0:

@@ -215,7 +215,7 @@ def test_colour_tokens_carry_each_colours_share_of_the_pixels(tiny_model: RaBlip
     assert shares[1, white].item() == pytest.approx(0.25, abs=1e-4)
     assert shares[1, black].item() == pytest.approx(0.75, abs=1e-4)
     embeds = tiny_model.encode_image(pixels)
-    n_bins = centres.shape[0]
+    n_bins = tiny_model.config.vit.n_colour_bins
     assert embeds.shape == (2, tiny_model.config.vit.n_patch, tiny_model.config.vit.d_vit)
     # The colour tokens (the last n_bins) differ between the images only in the bins whose shares differ.
     differs = (embeds[0, -n_bins:] - embeds[1, -n_bins:]).abs().amax(-1) > 1e-5
