@@ -6,6 +6,7 @@
  * @module
  */
 import { scoreAnswer, type AnswerScore } from '../../training/kb/index.js';
+import type { Phrasing } from './eval-question.js';
 import type { QuestionOutcome } from './question-outcome.js';
 
 /** Accuracy and exact match over a group of questions; null for an empty group. */
@@ -15,11 +16,21 @@ export interface AccuracySummary {
   readonly exact_match: number | null;
 }
 
-/** Overall and per-type accuracy. `by_type` lists benchmark types in their schema order, then any others. */
+/** Accuracy of the questions in trained phrasings and in held-out ones (a group without questions is left out). */
+export type PhrasingSummary = Readonly<Partial<Record<Phrasing, AccuracySummary>>>;
+
+/**
+ * Overall and per-type accuracy. `by_type` lists benchmark types in their schema order, then any others. The
+ * phrasing splits are empty for a `--questions` file, whose questions have no phrasing.
+ */
 export interface AccuracyReport {
   readonly overall: AccuracySummary;
   readonly by_type: Readonly<Record<string, AccuracySummary>>;
+  readonly by_phrasing: PhrasingSummary;
+  readonly by_type_and_phrasing: Readonly<Record<string, PhrasingSummary>>;
 }
+
+const PHRASING_ORDER: readonly Phrasing[] = ['seen', 'held_out'];
 
 /** The order types are listed in (questionTypeSchema's order; `custom` for `--questions` files). */
 export const TYPE_ORDER = [
@@ -58,17 +69,30 @@ export function compareTypes(a: string, b: string): number {
   return typeRank(a) - typeRank(b) || a.localeCompare(b);
 }
 
-/** Accuracy and exact match overall and per question type. */
-export function summariseAccuracy(outcomes: readonly QuestionOutcome[]): AccuracyReport {
-  const groups = new Map<string, QuestionOutcome[]>();
+function groupBy<K>(outcomes: readonly QuestionOutcome[], keyOf: (o: QuestionOutcome) => K): Map<K, QuestionOutcome[]> {
+  const groups = new Map<K, QuestionOutcome[]>();
   for (const outcome of outcomes) {
-    const group = groups.get(outcome.question.type) ?? [];
+    const key = keyOf(outcome);
+    const group = groups.get(key) ?? [];
     group.push(outcome);
-    groups.set(outcome.question.type, group);
+    groups.set(key, group);
   }
+  return groups;
+}
+
+function summariseByPhrasing(outcomes: readonly QuestionOutcome[]): PhrasingSummary {
+  const groups = groupBy(outcomes, (o) => o.question.phrasing);
+  return Object.fromEntries(PHRASING_ORDER.filter((p) => groups.has(p)).map((p) => [p, summarise(groups.get(p)!)]));
+}
+
+/** Accuracy and exact match overall, per question type, and split by seen and held-out phrasings. */
+export function summariseAccuracy(outcomes: readonly QuestionOutcome[]): AccuracyReport {
+  const groups = groupBy(outcomes, (o) => o.question.type);
   const types = [...groups.keys()].sort(compareTypes);
   return {
     overall: summarise(outcomes),
     by_type: Object.fromEntries(types.map((type) => [type, summarise(groups.get(type)!)])),
+    by_phrasing: summariseByPhrasing(outcomes),
+    by_type_and_phrasing: Object.fromEntries(types.map((type) => [type, summariseByPhrasing(groups.get(type)!)])),
   };
 }

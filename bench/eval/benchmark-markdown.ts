@@ -3,6 +3,7 @@
  * Must targets) with links to the two SVG plots, and the definitions of every metric.
  * @module
  */
+import type { AccuracySummary } from './answer-metrics.js';
 import type { EvalReport } from './eval-report.js';
 import type { TargetCheck } from './eval-targets.js';
 import type { AblationsReport } from './run-ablations.js';
@@ -68,12 +69,37 @@ function mainSection(r: EvalReport): string {
     ['abstain recall', formatRatio(r.abstain_recall)],
     ['abstain F1', formatRatio(r.abstain_f1)],
   ];
+  const phrasing = phrasingSection(r);
   return [
     `## Full pipeline (${r.counts.questions} questions)`,
     '',
     table(['metric', 'value'], headline),
     '',
     table(['type', 'questions', 'recall@5', 'accuracy', 'exact match'], rows),
+    ...(phrasing ? ['', phrasing] : []),
+  ].join('\n');
+}
+
+function phrasingSection(r: EvalReport): string | null {
+  const { seen, held_out: heldOut } = r.accuracy_by_phrasing;
+  if (!seen && !heldOut) return null;
+  const cells = (s: AccuracySummary | undefined) => [s?.questions ?? 0, formatRatio(s?.accuracy)];
+  const rows = [
+    ['**all**', ...cells(seen), ...cells(heldOut)],
+    ...Object.entries(r.accuracy_by_type_and_phrasing).map(([type, p]) => [
+      type,
+      ...cells(p.seen),
+      ...cells(p.held_out),
+    ]),
+  ];
+  return [
+    '### Seen and held-out phrasings',
+    '',
+    'Dev and test questions are asked in a phrasing that training never used (held out) about half the time, where',
+    'their family has one (`docs/data.md`); the gap between the two columns is how far the model is from reading a',
+    'question rather than recognising its template.',
+    '',
+    table(['type', 'seen: questions', 'seen: accuracy', 'held-out: questions', 'held-out: accuracy'], rows),
   ].join('\n');
 }
 

@@ -53,6 +53,7 @@ export function loadSplitQuestions(kbDir: string, split: Split): EvalQuestion[] 
     ...(q.image !== undefined && { imagePath: join(dir, q.image) }),
     gold: q.gold,
     isUnanswerable: q.match === 'abstain',
+    phrasing: q.held_out ? 'held_out' : 'seen',
   }));
 }
 

@@ -11,6 +11,9 @@ export type AnswerKey = Pick<QuestionRecord, 'answers' | 'match' | 'keywords' | 
 /** Type of a question from a `--questions` file: answerable or not, nothing finer is known. */
 export type CustomQuestionType = 'custom' | 'unanswerable';
 
+/** Whether a benchmark question's phrasing was trained on (`seen`) or held out of training (`held_out`). */
+export type Phrasing = 'seen' | 'held_out';
+
 /** One question to evaluate. */
 export interface EvalQuestion {
   readonly qid: string;
@@ -24,4 +27,6 @@ export interface EvalQuestion {
   readonly gold?: readonly string[];
   /** The right output is to abstain. */
   readonly isUnanswerable: boolean;
+  /** Benchmark questions only: a `--questions` file's phrasings are nobody's templates. */
+  readonly phrasing?: Phrasing;
 }

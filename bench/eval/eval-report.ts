@@ -3,6 +3,7 @@
  * @module
  */
 import type { Split } from '../../training/kb/index.js';
+import type { PhrasingSummary } from './answer-metrics.js';
 import type { BundleInfo } from './eval-pipeline.js';
 import type { TargetCheck } from './eval-targets.js';
 import type { AblationsReport } from './run-ablations.js';
@@ -47,6 +48,9 @@ export interface EvalReport {
   readonly exact_match: number | null;
   readonly accuracy_by_type: Readonly<Record<string, number | null>>;
   readonly exact_match_by_type: Readonly<Record<string, number | null>>;
+  /** Accuracy of questions in phrasings trained on and in held-out ones (benchmark splits; empty for a file). */
+  readonly accuracy_by_phrasing: PhrasingSummary;
+  readonly accuracy_by_type_and_phrasing: Readonly<Record<string, PhrasingSummary>>;
   readonly relevance_accuracy: number | null;
   readonly relevance_precision: number | null;
   readonly relevance_recall: number | null;

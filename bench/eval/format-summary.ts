@@ -31,6 +31,15 @@ export function formatSummary(r: EvalReport): string {
       line(type, `${n}, ${formatRatio(r.accuracy_by_type[type])}, ${formatRatio(r.exact_match_by_type[type])}`),
     ),
   ];
+  const { seen, held_out: heldOut } = r.accuracy_by_phrasing;
+  if (seen || heldOut) {
+    out.push(
+      line(
+        'accuracy, seen / held-out phrasings',
+        `${formatRatio(seen?.accuracy)} (${seen?.questions ?? 0}) / ${formatRatio(heldOut?.accuracy)} (${heldOut?.questions ?? 0})`,
+      ),
+    );
+  }
   const a = r.ablations;
   if (a) {
     const curve = (acc: Readonly<Record<string, number | null>> | undefined) =>

@@ -20,6 +20,7 @@ export function writePredictions(
     return JSON.stringify({
       qid: o.question.qid,
       type: o.question.type,
+      ...(o.question.phrasing !== undefined && { phrasing: o.question.phrasing }),
       question: o.question.question,
       answers: o.question.key.answers,
       gold: o.question.gold ?? null,

@@ -62,6 +62,25 @@ describe('accuracy summary', () => {
     expect(report.by_type.yes_no).toEqual({ questions: 1, accuracy: 1, exact_match: 0 });
   });
 
+  it('splits accuracy by seen and held-out phrasings, leaving out a group without questions', () => {
+    const seen = evalQuestion({ phrasing: 'seen' });
+    const heldOut = evalQuestion({ phrasing: 'held_out' });
+    const yesNo = evalQuestion({ type: 'yes_no', phrasing: 'seen', key: { answers: ['yes'], match: 'yes_no' } });
+    const report = summariseAccuracy([
+      outcome(seen, { answer: 'Lima' }),
+      outcome(heldOut, { answer: 'Cusco' }),
+      outcome(heldOut, { answer: 'Lima' }),
+      outcome(yesNo, { answer: 'yes' }),
+    ]);
+    expect(report.by_phrasing).toEqual({
+      seen: { questions: 2, accuracy: 1, exact_match: 1 },
+      held_out: { questions: 2, accuracy: 0.5, exact_match: 0.5 },
+    });
+    expect(report.by_type_and_phrasing.text_fact?.held_out).toEqual({ questions: 2, accuracy: 0.5, exact_match: 0.5 });
+    expect(Object.keys(report.by_type_and_phrasing.yes_no!)).toEqual(['seen']);
+    expect(summariseAccuracy([outcome(evalQuestion(), { answer: 'Lima' })]).by_phrasing).toEqual({});
+  });
+
   it('reports null, not zero, for no questions', () => {
     expect(summariseAccuracy([]).overall).toEqual({ questions: 0, accuracy: null, exact_match: null });
   });

@@ -150,6 +150,26 @@ describe('evaluation run', () => {
     expect(custom.relevance_accuracy).toBeNull();
     expect(custom.accuracy).not.toBeNull();
     expect(custom.abstain_f1).not.toBeNull();
+    expect(custom.accuracy_by_phrasing).toEqual({});
+  });
+
+  it('splits accuracy by seen and held-out phrasings, overall and per type', () => {
+    const { seen, held_out: heldOut } = report.accuracy_by_phrasing;
+    expect(seen?.questions).toBe(questionCount - 3);
+    expect(heldOut?.questions).toBe(3); // the yes/no question of each country
+    expect(Object.keys(report.accuracy_by_type_and_phrasing.yes_no!)).toEqual(['held_out']);
+    expect(Object.keys(report.accuracy_by_type_and_phrasing.text_fact!)).toEqual(['seen']);
+    const answeredRight = (seen!.accuracy! * seen!.questions + heldOut!.accuracy! * heldOut!.questions) / questionCount;
+    expect(answeredRight).toBeCloseTo(report.accuracy!, 10);
+    const rows = readFileSync(join(dir, 'p.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; phrasing: string });
+    expect(rows.filter((row) => row.phrasing === 'held_out').map((row) => row.type)).toEqual([
+      'yes_no',
+      'yes_no',
+      'yes_no',
+    ]);
   });
 
   it('writes the report page with its tables and two plots', () => {
@@ -159,6 +179,8 @@ describe('evaluation run', () => {
     expect(page).toContain('## Must targets');
     expect(page).toContain('| `recall_at_5` | >= 0.95 |');
     expect(page).toContain('### Injected distractors');
+    expect(page).toContain('### Seen and held-out phrasings');
+    expect(page).toMatch(/\| yes_no \| 0 \| — \| 3 \| \d\.\d{3} \|/);
     expect(page).toContain('](benchmark/distractors.svg)');
     for (const plot of ['distractors.svg', 'accuracy-by-type.svg']) {
       const svg = readFileSync(join(dir, 'docs', 'benchmark', plot), 'utf8');

@@ -17,7 +17,7 @@ const COUNTRIES = [
 ] as const;
 
 type Question = Pick<QuestionRecord, 'type' | 'question' | 'answers' | 'match' | 'gold'> &
-  Partial<Pick<QuestionRecord, 'options' | 'image'>>;
+  Partial<Pick<QuestionRecord, 'options' | 'image' | 'held_out'>>;
 
 function questionRecord(q: Question, entity: string): QuestionRecord {
   return {
@@ -97,6 +97,7 @@ export async function writeTinyKnowledgeBase(dir: string): Promise<{ readonly qu
         {
           type: 'yes_no',
           question: `Is ${c.capital} the capital of ${c.name}?`,
+          held_out: true,
           answers: ['yes'],
           match: 'yes_no',
           gold: [fact],
