@@ -125,6 +125,12 @@ class GeneratorConfig:
     # layers of the Q-Former's width (initialised from MiniLM's first layers), projected to d_model before the
     # `n_encoder_layers` own layers. 0: the encoder starts from its own d_model embeddings.
     text_encoder_layers: int = 0
+    # With a text encoder: read the prompt through the Q-Former's whole (frozen) text branch, i.e. MiniLM's first
+    # `qformer.n_layers` layers, instead of its embeddings, and start the text encoder's own layers from the MiniLM
+    # layers above those. The generator then reads the prompt through a deeper MiniLM at no extra stored weight (the
+    # text branch is in the bundle already); MiniLM's top layers are where held-out wordings of a relation lie close
+    # to the trained ones (docs/model-card.md).
+    text_encoder_above_qformer: bool = False
     # Retrieval-score feature (needs `reference_start_id`): every token of reference n gets a learned function of
     # the gap between its retrieval score (the fusion module's inner product with the question) and the prompt's
     # best. The lexical features above miss a paraphrase ("governed from" for "capital"); the fusion module, a
@@ -139,6 +145,10 @@ class GeneratorConfig:
         )
         _require(self.d_model % self.n_heads == 0, "generator.d_model must be divisible by generator.n_heads")
         _require(self.text_encoder_layers >= 0, "generator.text_encoder_layers must be >= 0")
+        _require(
+            not self.text_encoder_above_qformer or self.text_encoder_layers > 0,
+            "generator.text_encoder_above_qformer needs generator.text_encoder_layers",
+        )
         _require(
             self.question_end_id is None or 0 <= self.question_end_id < self.vocab_size,
             "generator.question_end_id must be a token id",

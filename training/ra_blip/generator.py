@@ -164,7 +164,8 @@ class Generator(nn.Module):
     ) -> EncoderOutput:
         """Encoder over the prompt; also projects each decoder layer's cross-attention K/V once.
 
-        `text_embeddings [batch, enc_seq, d_qformer]` (the Q-Former's embeddings of `input_ids`) is required with
+        `text_embeddings [batch, enc_seq, d_qformer]` (the Q-Former's embeddings of `input_ids`, or its text-branch
+        states with `text_encoder_above_qformer`) is required with
         `text_encoder_layers`; `reference_scores [batch, n_ref]` (retrieval score of each prompt reference, in prompt
         order; padding past a row's references is never read) with `reference_scores`."""
         pretrained = self.config.text_encoder_layers > 0

@@ -96,8 +96,14 @@ class RaBlip(nn.Module):
     ) -> EncoderOutput:
         """Prompt `[batch, enc_seq]` with image tokens, `image_queries [batch, n_image_tok, d_qformer]`, and with
         `generator.reference_scores` the references' retrieval scores `[batch, n_ref]`. A pretrained text encoder
-        reads the prompt through the Q-Former's (MiniLM's) embeddings, so the table is stored once."""
-        text = self.q_former.embeddings(input_ids, None) if self.config.generator.text_encoder_layers > 0 else None
+        reads the prompt through the Q-Former's (MiniLM's) embeddings, or with `text_encoder_above_qformer` through
+        its whole text branch, so those weights are stored once."""
+        generator = self.config.generator
+        text: torch.Tensor | None = None
+        if generator.text_encoder_above_qformer:
+            text = self.q_former.encode_text(input_ids, attention_mask)
+        elif generator.text_encoder_layers > 0:
+            text = self.q_former.embeddings(input_ids, None)
         return self.generator.encode(input_ids, attention_mask, image_queries, text, reference_scores)
 
     def decode_step(

@@ -53,7 +53,8 @@ def load_minilm_layers(layers: list[torch.nn.Module], first_layer: int) -> None:
 @torch.no_grad()
 def init_generator_embeddings(model: RaBlip) -> None:
     """Starts the generator's tied token embeddings from MiniLM's word embeddings reduced to d_model by SVD, so rare
-    answer words begin with meaningful vectors instead of noise; and a text encoder from MiniLM's first layers."""
+    answer words begin with meaningful vectors instead of noise; and a text encoder from MiniLM's first layers (from
+    the layers above the Q-Former's text branch when it reads that branch's states)."""
     words = model.q_former.embeddings.word.weight  # [vocab, d_qformer]
     target = model.generator.token_embedding.weight  # [vocab, d_model]
     if words.shape[0] != target.shape[0] or target.shape[1] > words.shape[1]:
@@ -65,7 +66,9 @@ def init_generator_embeddings(model: RaBlip) -> None:
     target.copy_(reduced / reduced.std())
     text_layers = model.generator.text_layer_stack()
     if text_layers:
-        load_minilm_layers(list[torch.nn.Module](text_layers), first_layer=0)
+        above_qformer = model.config.generator.text_encoder_above_qformer
+        first_layer = model.config.qformer.n_layers if above_qformer else 0
+        load_minilm_layers(list[torch.nn.Module](text_layers), first_layer)
         # Query outputs are post-LN like the word embeddings beside them: start image tokens at the same scale.
         projection = model.generator.image_projection
         if projection.weight.shape[0] == projection.weight.shape[1]:

@@ -78,3 +78,34 @@ def test_the_generator_text_encoder_starts_as_minilm_and_reads_the_qformer_embed
     queries = torch.zeros(1, 1, demo_config.qformer.d_qformer)
     encoded = model.encode_prompt(ids, torch.ones_like(ids), queries, no_references)
     assert encoded.hidden.shape == (1, 3, demo_config.generator.d_model)
+
+
+@torch.no_grad()
+def test_a_text_encoder_above_the_qformer_reads_its_text_branch_and_starts_from_the_minilm_layers_above(
+    demo_config: RaBlipConfig,
+) -> None:
+    from dataclasses import replace
+
+    from safetensors.torch import load_file
+
+    from training.ra_blip import RaBlip
+    from training.recipe.pretrained_init import init_generator_embeddings
+
+    above = demo_config.qformer.n_layers
+    generator = replace(demo_config.generator, text_encoder_layers=6 - above, text_encoder_above_qformer=True)
+    model = RaBlip(replace(demo_config, generator=generator)).eval()
+    load_minilm(model.q_former)
+    init_generator_embeddings(model)
+    weights = load_file(str(minilm_dir() / "model.safetensors"))
+    for i, layer in enumerate(model.generator.text_layers):
+        key = f"encoder.layer.{above + i}.attention.self.query.weight"
+        assert torch.equal(layer.self_attn.query.weight, weights[key])
+    ids = torch.tensor([[2054, 2003, 1996, 3007, 102]])
+    mask = torch.ones_like(ids)
+    queries = torch.zeros(1, 1, demo_config.qformer.d_qformer)
+    scores = torch.zeros(1, 1) if generator.reference_scores else None
+    states = model.q_former.encode_text(ids, mask)
+    direct = model.generator.encode(ids, mask, queries, states, scores).hidden
+    assert torch.equal(model.encode_prompt(ids, mask, queries, scores).hidden, direct)
+    with pytest.raises(ValueError, match="text_encoder_above_qformer needs"):
+        replace(demo_config.generator, text_encoder_layers=0, text_encoder_above_qformer=True)
