@@ -127,9 +127,9 @@ class GeneratorConfig:
     text_encoder_layers: int = 0
     # With a text encoder: read the prompt through the Q-Former's whole (frozen) text branch, i.e. MiniLM's first
     # `qformer.n_layers` layers, instead of its embeddings, and start the text encoder's own layers from the MiniLM
-    # layers above those. The generator then reads the prompt through a deeper MiniLM at no extra stored weight (the
-    # text branch is in the bundle already); MiniLM's top layers are where held-out wordings of a relation lie close
-    # to the trained ones (docs/model-card.md).
+    # layers above those. The generator then reads the prompt through a deeper MiniLM while storing fewer layers (the
+    # text branch is in the bundle already). MiniLM's top layers read held-out wordings' relations best, yet a full
+    # demo run with this option scored below the committed recipe, so it is off there (docs/model-card.md).
     text_encoder_above_qformer: bool = False
     # Retrieval-score feature (needs `reference_start_id`): every token of reference n gets a learned function of
     # the gap between its retrieval score (the fusion module's inner product with the question) and the prompt's
