@@ -1,6 +1,6 @@
 /**
- * `--predictions FILE`: one JSON line per question of the main run, for error analysis (what was retrieved, what the
- * model said, and the verdict of the accuracy rule).
+ * `--predictions FILE`: one JSON line per question of the main run, for error analysis (what was retrieved and its
+ * retrieval scores, what the model said, and the verdict of the accuracy rule).
  * @module
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ export function writePredictions(
       answers: o.question.key.answers,
       gold: o.question.gold ?? null,
       ranked: retrieved[i]!.ranked,
+      scores: retrieved[i]!.ranked.map((id) => retrieved[i]!.matchScores.get(id) ?? null),
       linked: retrieved[i]!.linkedId ?? null,
       references: o.references,
       relevant: o.relevant,

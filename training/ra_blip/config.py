@@ -137,8 +137,13 @@ class GeneratorConfig:
     # contrastively trained sentence encoder, does not. Adds the `reference_scores [batch, n_ref]` input to
     # gen_encoder.
     reference_scores: bool = False
+    # Dropout on the generator's hidden states in training (the prompt's embeddings, after each text-encoder layer,
+    # each decoder sublayer's output), as BERT is fine-tuned: a regulariser against keying on one template word.
+    # Inference is unchanged (the exported graphs are traced in eval mode). 0: off.
+    dropout: float = 0.0
 
     def __post_init__(self) -> None:
+        _require(0.0 <= self.dropout < 1.0, "generator.dropout must be in [0, 1)")
         _require(
             not self.reference_scores or self.reference_start_id is not None,
             "generator.reference_scores needs generator.reference_start_id",

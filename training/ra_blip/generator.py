@@ -23,7 +23,7 @@ from torch import nn
 from .attention import KeyValue, MultiHeadAttention, causal_bias, padding_bias
 from .bert_layer import BertLayer
 from .config import GeneratorConfig, QFormerConfig
-from .feed_forward import Mlp
+from .feed_forward import Mlp, training_dropout
 
 SCORE_HIDDEN = 64  # width of the retrieval-score MLP
 
@@ -65,10 +65,11 @@ class EncoderLayer(nn.Module):
         self.attn = MultiHeadAttention(d, d, config.n_heads)
         self.mlp_norm = nn.LayerNorm(d, eps=eps)
         self.mlp = Mlp(d, config.d_ff)
+        self.dropout = config.dropout
 
     def forward(self, x: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-        x = x + self.attn(self.attn_norm(x), bias=bias)
-        return x + self.mlp(self.mlp_norm(x))
+        x = x + training_dropout(self.attn(self.attn_norm(x), bias=bias), self.dropout, self.training)
+        return x + training_dropout(self.mlp(self.mlp_norm(x)), self.dropout, self.training)
 
 
 class DecoderLayer(nn.Module):
@@ -83,6 +84,7 @@ class DecoderLayer(nn.Module):
         self.cross_attn = MultiHeadAttention(d, d, config.n_heads)
         self.mlp_norm = nn.LayerNorm(d, eps=eps)
         self.mlp = Mlp(d, config.d_ff)
+        self.dropout = config.dropout
 
     def forward(
         self,
@@ -97,9 +99,11 @@ class DecoderLayer(nn.Module):
         kv = self.self_attn.project_kv(normed)  # [batch, n_heads, seq, d_head]
         if past is not None:
             kv = KeyValue(key=torch.cat([past.key, kv.key], dim=2), value=torch.cat([past.value, kv.value], dim=2))
-        x = x + self.self_attn.attend(normed, kv, self_bias)
-        x = x + self.cross_attn.attend(self.cross_attn_norm(x), cross, cross_bias)
-        return DecoderLayerOutput(hidden=x + self.mlp(self.mlp_norm(x)), kv=kv)
+        x = x + training_dropout(self.self_attn.attend(normed, kv, self_bias), self.dropout, self.training)
+        cross_attended = self.cross_attn.attend(self.cross_attn_norm(x), cross, cross_bias)
+        x = x + training_dropout(cross_attended, self.dropout, self.training)
+        hidden = x + training_dropout(self.mlp(self.mlp_norm(x)), self.dropout, self.training)
+        return DecoderLayerOutput(hidden=hidden, kv=kv)
 
 
 class Generator(nn.Module):
@@ -115,7 +119,7 @@ class Generator(nn.Module):
         self.image_projection = nn.Linear(d_qformer, d_prompt)
         if config.text_encoder_layers > 0:
             self.text_layers = nn.ModuleList(
-                BertLayer(d_qformer, qformer.n_heads, qformer.d_ff, qformer.layer_norm_eps)
+                BertLayer(d_qformer, qformer.n_heads, qformer.d_ff, qformer.layer_norm_eps, config.dropout)
                 for _ in range(config.text_encoder_layers)
             )
             self.text_projection = nn.Linear(d_qformer, d)
@@ -188,6 +192,7 @@ class Generator(nn.Module):
                 raise ValueError("a generator with reference_scores needs the references' retrieval scores")
             x = x + self.score_features(segment, reference_scores)
         bias = padding_bias(attention_mask)  # [batch, 1, 1, enc_seq]
+        x = training_dropout(x, self.config.dropout, self.training)
         if pretrained:
             for text_layer in self.text_layers:
                 x = text_layer(x, bias)
@@ -270,6 +275,7 @@ class Generator(nn.Module):
         seq = decoder_input_ids.shape[1]
         positions = torch.arange(seq, device=decoder_input_ids.device)
         x = self.token_embedding(decoder_input_ids) + self.decoder_positions(positions)[None]
+        x = training_dropout(x, self.config.dropout, self.training)
         self_bias = causal_bias(seq, decoder_input_ids.device)
         cross_bias = padding_bias(encoder_attention_mask)
         for layer, layer_cross in zip(self.decoder_layers, cross, strict=True):

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from training.ra_blip.prompt import linked_question
 
-from .kb_data import KnowledgeBase, KnowledgeItem, Question
+from .kb_data import KnowledgeBase, KnowledgeItem, Question, item_text
 from .recipe_config import Stage3Config
 
 SELECTION_SUFFIX = " which reference is relevant?"
+MASK_TOKEN = "[MASK]"
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+def mask_question_words(question: str, protected_texts: Sequence[str], rate: float, rng: random.Random) -> str:
+    """`question` with each word that occurs in none of `protected_texts` replaced by [MASK] at `rate`."""
+    protected = {w.lower() for text in protected_texts for w in _WORD.findall(text)}
+
+    def mask(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return MASK_TOKEN if word.lower() not in protected and rng.random() < rate else word
+
+    return _WORD.sub(mask, question)
 
 
 @dataclass(frozen=True)
@@ -24,6 +38,12 @@ class AskgExample:
     relevant: tuple[int, ...]
     answer: str | None
     linked_item: str | None = None  # the image item the question image was linked to, when its caption leads
+    prompt_question: str | None = None  # the question as the generator's prompt reads it, when word-masked
+
+
+def prompt_question(example: AskgExample) -> str:
+    """The question text of the generator's prompt: word-masked when the recipe masks words, else as asked."""
+    return example.prompt_question if example.prompt_question is not None else example.question
 
 
 def retrieval_text(example: AskgExample) -> str:
@@ -95,6 +115,12 @@ def make_example(
     refs = kept + distractors
     rng.shuffle(refs)
     relevant = tuple(sorted(refs.index(g) + 1 for g in kept))
+    masked = None
+    if config.question_word_mask > 0:
+        ref_texts = [item_text(kb.items[r]) for r in refs]
+        masked = mask_question_words(text, [*ref_texts, *question.answers], config.question_word_mask, rng)
     if kept and rng.random() < config.p_selection:
-        return AskgExample(text + SELECTION_SUFFIX, question.image, tuple(refs), relevant, None, linked_item)
-    return AskgExample(text, question.image, tuple(refs), relevant, None if abstain else answer, linked_item)
+        selection = None if masked is None else masked + SELECTION_SUFFIX
+        return AskgExample(text + SELECTION_SUFFIX, question.image, tuple(refs), relevant, None, linked_item, selection)
+    final = None if abstain else answer
+    return AskgExample(text, question.image, tuple(refs), relevant, final, linked_item, masked)

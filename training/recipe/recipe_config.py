@@ -73,6 +73,11 @@ class Stage3Config(StagePrecision):
     # Look-alikes from the trained fusion module's own top hits (what the service retrieves), instead of the
     # builder's hard negatives. train.py then trains stage 2 first (and refuses a qformer_lr_scale).
     retrieved_distractors: bool = False
+    # Word dropout on the generator's question: each question word that occurs in none of the example's references
+    # (nor its answer) becomes [MASK] at this rate, so the relation is read from every word of the wording rather
+    # than one template word; the words the answer is found by are never masked. Retrieval, scores and the Q-Former's
+    # instructions read the question unmasked. 0: off.
+    question_word_mask: float = 0.0
 
 
 @dataclass(frozen=True)

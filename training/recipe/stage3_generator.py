@@ -25,7 +25,7 @@ from training.ra_blip.prompt import (
 )
 from training.ra_blip.token_batch import pad_token_ids
 
-from .askg_examples import AskgExample, make_example, retrieval_keys
+from .askg_examples import AskgExample, make_example, prompt_question, retrieval_keys
 from .encoding import freeze_text_branch, query_outputs, set_trainable
 from .kb_data import KnowledgeBase, load_pixels
 from .optim import make_optimisation
@@ -83,7 +83,8 @@ def collate(
                 slots.append((row, item.image, build_qformer_instruction(cfg.prompt, ex.question, item.caption)))
             else:
                 refs.append(TextReference(text=item.text))
-        prompt = build_prompt(tokenizer, cfg.prompt, special_ids(model), ex.question, ex.question_image is not None, refs)
+        has_image = ex.question_image is not None
+        prompt = build_prompt(tokenizer, cfg.prompt, special_ids(model), prompt_question(ex), has_image, refs)
         prompts.append(prompt.input_ids)
         target = build_askg_target(cfg.askg, cfg.prompt, list(ex.relevant), ex.answer)
         targets.append(encode_target(tokenizer, target, cfg.generator.eos_id))

@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 
 from training.ra_blip.prompt import linked_question
-from training.recipe.askg_examples import SELECTION_SUFFIX, make_example
+from training.recipe.askg_examples import SELECTION_SUFFIX, make_example, mask_question_words, prompt_question
 from training.recipe.kb_data import KnowledgeBase, KnowledgeItem, Question, load_knowledge_base
 from training.recipe.recipe_config import Stage3Config
 from training.recipe.stage3_generator import length_bucketed, prompt_size
@@ -97,3 +97,28 @@ def test_a_knowledge_base_smaller_than_the_reference_slots_gives_every_non_gold_
     for question in kb.questions["train"] * 20:
         example = make_example(question, kb, rng, CONFIG, ids)
         assert len(example.references) == len(set(example.references)) <= len(ids)
+
+
+def test_word_masking_masks_only_question_words_that_no_reference_or_answer_holds() -> None:
+    question = "Under which heading would you find the fallen leaf emoji?"
+    protected = ["Emoji: fallen leaf. Group: animals & nature.", "animals & nature"]
+    assert mask_question_words(question, protected, 0.0, random.Random(0)) == question
+    everything = mask_question_words(question, protected, 1.0, random.Random(0))
+    assert everything == "[MASK] [MASK] [MASK] [MASK] [MASK] [MASK] [MASK] fallen leaf emoji?"
+    # Case does not matter, and a hyphenated or apostrophised word is one word.
+    assert mask_question_words("Is Guinea-Bissau's flag red?", ["guinea-bissau's"], 1.0, random.Random(0)) == (
+        "[MASK] Guinea-Bissau's [MASK] [MASK]?"
+    )
+
+
+def test_a_masked_example_keeps_the_question_for_retrieval_and_masks_the_prompt_only(tmp_path: Path) -> None:
+    kb = knowledge_base(tmp_path)
+    question = next(q for q in kb.questions["train"] if q.qid == "q0")  # "What is the capital of Alpha?"
+    config = Stage3Config(steps=1, batch_size=4, lr=1e-3, max_references=4, retrieved_references=4, p_abstain=0.0,
+                          p_selection=0.0, p_extra_distractors=0.0, question_word_mask=1.0)
+    example = make_example(question, kb, random.Random(4), config, list(kb.items))
+    assert example.question == question.question  # retrieval, scores and the Q-Former read this
+    # "capital" and "alpha" are in the gold reference, "is", "the" and "of" too; "What" is in none.
+    assert prompt_question(example) == "[MASK] is the capital of Alpha?"
+    unmasked = make_example(question, kb, random.Random(4), CONFIG, list(kb.items))
+    assert unmasked.prompt_question is None and prompt_question(unmasked) == question.question

@@ -46,6 +46,7 @@ def test_a_round_trip_through_json_keeps_the_hash(tmp_path: Path, tiny_config: R
         ({"qformer__n_heads": 5}, "divisible"),
         ({"generator__eos_id": 40000}, "token id"),
         ({"vit__patch_size": 5}, "multiple"),
+        ({"generator__dropout": 1.0}, "dropout"),
     ],
 )
 def test_bad_configs_are_rejected(

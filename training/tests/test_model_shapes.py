@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import torch
 
-from training.ra_blip import GenerationConfig, RaBlip, beam_search, greedy_search, pad_token_ids
+from training.ra_blip import GenerationConfig, RaBlip, RaBlipConfig, beam_search, greedy_search, pad_token_ids
 
 
 def _scores(ids: torch.Tensor) -> torch.Tensor:
@@ -132,6 +134,25 @@ def test_training_forward_learns_a_target(tiny_model: RaBlip) -> None:
         loss.backward()
         optimizer.step()
     assert loss.item() < 0.5 * first.loss.item()
+
+
+@torch.no_grad()
+def test_dropout_acts_in_training_only(tiny_config: RaBlipConfig, tiny_model: RaBlip) -> None:
+    """With `generator.dropout` the training forward is noisy; in eval mode (what export traces) the model computes
+    exactly what the same weights without dropout compute."""
+    config = dataclasses.replace(tiny_config, generator=dataclasses.replace(tiny_config.generator, dropout=0.3))
+    dropped = RaBlip(config)
+    dropped.load_state_dict(tiny_model.state_dict())
+    _, ids, mask = _inputs(tiny_model)
+    queries = torch.randn(2, 4, tiny_config.qformer.d_qformer)
+    targets = torch.tensor([[3160, 1024, 2054, 102], [2748, 102, 0, 0]])
+    dropped.eval()
+    plain = tiny_model(ids, mask, queries, targets, _scores(ids)).logits
+    assert torch.equal(dropped(ids, mask, queries, targets, _scores(ids)).logits, plain)
+    dropped.train()
+    first = dropped(ids, mask, queries, targets, _scores(ids)).logits
+    second = dropped(ids, mask, queries, targets, _scores(ids)).logits
+    assert not torch.allclose(first, second) and not torch.allclose(first, plain)
 
 
 @torch.no_grad()

@@ -45,14 +45,16 @@ def write_kb(root: Path) -> None:
 
 def _recipe_reading_scores(tmp_path: Path) -> Path:
     """The smoke recipe with a generator that reads retrieval scores and trains on retrieved distractors (so stage 2
-    runs before stage 3, and the Q-Former stays frozen)."""
+    runs before stage 3, and the Q-Former stays frozen), with dropout and word-masked questions."""
     config = json.loads(Path("training/configs/smoke.json").read_text())
     config["generator"]["reference_scores"] = True
+    config["generator"]["dropout"] = 0.1
     (tmp_path / "smoke-scores.json").write_text(json.dumps(config))
     recipe = json.loads(Path("training/configs/recipe-smoke.json").read_text())
     recipe["model_config"] = str(tmp_path / "smoke-scores.json")
     del recipe["stage3"]["qformer_lr_scale"]
     recipe["stage3"]["retrieved_distractors"] = True
+    recipe["stage3"]["question_word_mask"] = 0.2
     (tmp_path / "recipe-scores.json").write_text(json.dumps(recipe))
     return tmp_path / "recipe-scores.json"
 

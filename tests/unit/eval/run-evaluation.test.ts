@@ -64,7 +64,16 @@ describe('evaluation run', () => {
     }
     expect(report.bundle.name).toBe('ra-blip-tiny');
     expect(report.targets.map((t) => t.metric)).toContain('abstain_f1');
-    expect(readFileSync(join(dir, 'p.jsonl'), 'utf8').trim().split('\n')).toHaveLength(questionCount);
+    const predictions = readFileSync(join(dir, 'p.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { ranked: string[]; scores: number[] });
+    expect(predictions).toHaveLength(questionCount);
+    for (const { ranked, scores } of predictions) {
+      // One retrieval score per ranked item, best first.
+      expect(scores).toHaveLength(ranked.length);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    }
   });
 
   it('runs the ablations on the subset, skipping distractor counts the prompt cannot hold', () => {
