@@ -137,9 +137,10 @@ class GeneratorConfig:
     # contrastively trained sentence encoder, does not. Adds the `reference_scores [batch, n_ref]` input to
     # gen_encoder.
     reference_scores: bool = False
-    # Dropout on the generator's hidden states in training (the prompt's embeddings, after each text-encoder layer,
-    # each decoder sublayer's output), as BERT is fine-tuned: a regulariser against keying on one template word.
-    # Inference is unchanged (the exported graphs are traced in eval mode). 0: off.
+    # Dropout in training, as BERT is fine-tuned: on the prompt's and the decoder's input embeddings and on each
+    # sublayer's output before its residual add. Meant against keying on one template word; in a full demo run it
+    # cost 2 points of dev accuracy (docs/model-card.md). Inference is unchanged (the exported graphs are traced in
+    # eval mode). 0: off.
     dropout: float = 0.0
 
     def __post_init__(self) -> None:

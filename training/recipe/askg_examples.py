@@ -122,5 +122,5 @@ def make_example(
     if kept and rng.random() < config.p_selection:
         selection = None if masked is None else masked + SELECTION_SUFFIX
         return AskgExample(text + SELECTION_SUFFIX, question.image, tuple(refs), relevant, None, linked_item, selection)
-    final = None if abstain else answer
-    return AskgExample(text, question.image, tuple(refs), relevant, final, linked_item, masked)
+    target_answer = None if abstain else answer
+    return AskgExample(text, question.image, tuple(refs), relevant, target_answer, linked_item, masked)

@@ -76,7 +76,8 @@ class Stage3Config(StagePrecision):
     # Word dropout on the generator's question: each question word that occurs in none of the example's references
     # (nor its answer) becomes [MASK] at this rate, so the relation is read from every word of the wording rather
     # than one template word; the words the answer is found by are never masked. Retrieval, scores and the Q-Former's
-    # instructions read the question unmasked. 0: off.
+    # instructions read the question unmasked. 0: off. In a full run it masked what image-attribute questions ask
+    # for ("colours" is in no caption) and cost them 10 points (docs/model-card.md).
     question_word_mask: float = 0.0
 
 
