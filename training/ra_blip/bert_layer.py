@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from .attention import MultiHeadAttention
-from .feed_forward import PostNormFeedForward, training_dropout
+from .feed_forward import PostNormFeedForward
 
 
 class BertLayer(nn.Module):
@@ -17,9 +17,8 @@ class BertLayer(nn.Module):
         self.self_attn = MultiHeadAttention(d, d, n_heads)
         self.self_attn_norm = nn.LayerNorm(d, eps=layer_norm_eps)
         self.ffn = PostNormFeedForward(d, d_ff, layer_norm_eps, dropout)
-        self.dropout = dropout  # BERT's hidden dropout, before each residual add; training only
+        self.dropout = nn.Dropout(dropout)  # BERT's hidden dropout, before each residual add; training only
 
     def forward(self, hidden: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-        attended = training_dropout(self.self_attn(hidden, bias=bias), self.dropout, self.training)
-        hidden = self.self_attn_norm(hidden + attended)
+        hidden = self.self_attn_norm(hidden + self.dropout(self.self_attn(hidden, bias=bias)))
         return self.ffn(hidden)

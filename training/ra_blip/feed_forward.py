@@ -6,11 +6,6 @@ import torch
 from torch import nn
 
 
-def training_dropout(x: torch.Tensor, p: float, training: bool) -> torch.Tensor:
-    """Dropout at rate `p` in training; the identity in eval mode (what ONNX export traces) and at `p` 0."""
-    return nn.functional.dropout(x, p, training) if p > 0 and training else x
-
-
 class PostNormFeedForward(nn.Module):
     """BERT `intermediate` + `output`: `LayerNorm(x + W2 gelu(W1 x))`, `[batch, seq, d] -> [batch, seq, d]`."""
 
@@ -20,10 +15,10 @@ class PostNormFeedForward(nn.Module):
         self.act = nn.GELU()  # exact (erf) GELU, as BERT and MiniLM
         self.dense_out = nn.Linear(d_ff, d)
         self.norm = nn.LayerNorm(d, eps=layer_norm_eps)
-        self.dropout = dropout
+        self.dropout = nn.Dropout(dropout)  # training only: eval mode (what ONNX export traces) skips it
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.norm(x + training_dropout(self.dense_out(self.act(self.dense_in(x))), self.dropout, self.training))
+        return self.norm(x + self.dropout(self.dense_out(self.act(self.dense_in(x)))))
 
 
 class Mlp(nn.Module):

@@ -23,7 +23,7 @@ from torch import nn
 from .attention import KeyValue, MultiHeadAttention, causal_bias, padding_bias
 from .bert_layer import BertLayer
 from .config import GeneratorConfig, QFormerConfig
-from .feed_forward import Mlp, training_dropout
+from .feed_forward import Mlp
 
 SCORE_HIDDEN = 64  # width of the retrieval-score MLP
 
@@ -65,11 +65,11 @@ class EncoderLayer(nn.Module):
         self.attn = MultiHeadAttention(d, d, config.n_heads)
         self.mlp_norm = nn.LayerNorm(d, eps=eps)
         self.mlp = Mlp(d, config.d_ff)
-        self.dropout = config.dropout
+        self.dropout = nn.Dropout(config.dropout)  # training only
 
     def forward(self, x: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-        x = x + training_dropout(self.attn(self.attn_norm(x), bias=bias), self.dropout, self.training)
-        return x + training_dropout(self.mlp(self.mlp_norm(x)), self.dropout, self.training)
+        x = x + self.dropout(self.attn(self.attn_norm(x), bias=bias))
+        return x + self.dropout(self.mlp(self.mlp_norm(x)))
 
 
 class DecoderLayer(nn.Module):
@@ -84,7 +84,7 @@ class DecoderLayer(nn.Module):
         self.cross_attn = MultiHeadAttention(d, d, config.n_heads)
         self.mlp_norm = nn.LayerNorm(d, eps=eps)
         self.mlp = Mlp(d, config.d_ff)
-        self.dropout = config.dropout
+        self.dropout = nn.Dropout(config.dropout)  # training only
 
     def forward(
         self,
@@ -99,11 +99,9 @@ class DecoderLayer(nn.Module):
         kv = self.self_attn.project_kv(normed)  # [batch, n_heads, seq, d_head]
         if past is not None:
             kv = KeyValue(key=torch.cat([past.key, kv.key], dim=2), value=torch.cat([past.value, kv.value], dim=2))
-        x = x + training_dropout(self.self_attn.attend(normed, kv, self_bias), self.dropout, self.training)
-        cross_attended = self.cross_attn.attend(self.cross_attn_norm(x), cross, cross_bias)
-        x = x + training_dropout(cross_attended, self.dropout, self.training)
-        hidden = x + training_dropout(self.mlp(self.mlp_norm(x)), self.dropout, self.training)
-        return DecoderLayerOutput(hidden=hidden, kv=kv)
+        x = x + self.dropout(self.self_attn.attend(normed, kv, self_bias))
+        x = x + self.dropout(self.cross_attn.attend(self.cross_attn_norm(x), cross, cross_bias))
+        return DecoderLayerOutput(hidden=x + self.dropout(self.mlp(self.mlp_norm(x))), kv=kv)
 
 
 class Generator(nn.Module):
@@ -132,6 +130,7 @@ class Generator(nn.Module):
         if config.reference_scores:
             self.score_mlp = Mlp(1, SCORE_HIDDEN, d_out=d_prompt)
         self.decoder_positions = nn.Embedding(config.max_positions, d)
+        self.dropout = nn.Dropout(config.dropout)  # on the encoder's and decoder's inputs; training only
         self.encoder_layers = nn.ModuleList(EncoderLayer(config) for _ in range(config.n_encoder_layers))
         self.encoder_norm = nn.LayerNorm(d, eps=config.layer_norm_eps)
         self.decoder_layers = nn.ModuleList(DecoderLayer(config) for _ in range(config.n_decoder_layers))
@@ -192,7 +191,7 @@ class Generator(nn.Module):
                 raise ValueError("a generator with reference_scores needs the references' retrieval scores")
             x = x + self.score_features(segment, reference_scores)
         bias = padding_bias(attention_mask)  # [batch, 1, 1, enc_seq]
-        x = training_dropout(x, self.config.dropout, self.training)
+        x = self.dropout(x)
         if pretrained:
             for text_layer in self.text_layers:
                 x = text_layer(x, bias)
@@ -275,7 +274,7 @@ class Generator(nn.Module):
         seq = decoder_input_ids.shape[1]
         positions = torch.arange(seq, device=decoder_input_ids.device)
         x = self.token_embedding(decoder_input_ids) + self.decoder_positions(positions)[None]
-        x = training_dropout(x, self.config.dropout, self.training)
+        x = self.dropout(x)
         self_bias = causal_bias(seq, decoder_input_ids.device)
         cross_bias = padding_bias(encoder_attention_mask)
         for layer, layer_cross in zip(self.decoder_layers, cross, strict=True):
