@@ -58,6 +58,7 @@ class KnowledgeBase:
     items: dict[str, KnowledgeItem]
     questions: dict[str, list[Question]] = field(default_factory=dict)
     colours: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    entity_names: dict[str, str] = field(default_factory=dict)  # entity key → name, from entities.jsonl
 
     def image_items(self) -> list[KnowledgeItem]:
         return [item for item in self.items.values() if item.modality == "image"]
@@ -82,7 +83,8 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def load_knowledge_base(root: Path) -> KnowledgeBase:
-    """Loads `knowledge.jsonl`, `attributes.jsonl` and `questions/{train,dev,test}.jsonl` under `root`."""
+    """Loads `knowledge.jsonl`, `attributes.jsonl`, `entities.jsonl` and `questions/{train,dev,test}.jsonl` under
+    `root`."""
     if not (root / "knowledge.jsonl").exists():
         raise FileNotFoundError(f"{root}/knowledge.jsonl is missing: run `npm run kb:build` first")
     items: dict[str, KnowledgeItem] = {}
@@ -99,6 +101,8 @@ def load_knowledge_base(root: Path) -> KnowledgeBase:
     kb = KnowledgeBase(root=root, items=items)
     if (root / "attributes.jsonl").exists():
         kb.colours = {row["id"]: tuple(row["colours"]) for row in _read_jsonl(root / "attributes.jsonl")}
+    if (root / "entities.jsonl").exists():
+        kb.entity_names = {row["entity"]: row["name"] for row in _read_jsonl(root / "entities.jsonl")}
     for split in ("train", "dev", "test"):
         path = root / "questions" / f"{split}.jsonl"
         if path.exists():

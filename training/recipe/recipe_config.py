@@ -79,6 +79,9 @@ class Stage3Config(StagePrecision):
     # instructions read the question unmasked. 0: off. In a full run it masked what image-attribute questions ask
     # for ("colours" is in no caption) and cost them 10 points (docs/model-card.md).
     question_word_mask: float = 0.0
+    # Unanswerable questions added to the training pool: train questions asked about an invented look-alike of their
+    # entity ("Perovar"), whose retrieval returns the real entity's facts (look_alike_entities.py). 0: off.
+    look_alike_unanswerable: int = 0
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from training.ra_blip.token_batch import pad_token_ids
 from .askg_examples import AskgExample, make_example, prompt_question, retrieval_keys
 from .encoding import freeze_text_branch, query_outputs, set_trainable
 from .kb_data import KnowledgeBase, load_pixels
+from .look_alike_entities import look_alike_questions
 from .optim import make_optimisation
 from .precision import autocast
 from .recipe_config import Stage3Config
@@ -146,6 +147,10 @@ def run_stage3(
     questions = list(kb.questions.get("train", []))
     if not config.askg:
         questions = [q for q in questions if any(g in kb.items for g in q.gold) and q.answers]
+    elif config.look_alike_unanswerable > 0:
+        if not kb.entity_names:
+            raise ValueError(f"look_alike_unanswerable needs entity names: {kb.root}/entities.jsonl is missing")
+        questions += look_alike_questions(questions, kb.entity_names, config.look_alike_unanswerable, rng)
     item_ids = list(kb.items)
     images = ImageEmbedCache(model, kb)
     if (model.config.generator.reference_scores or config.retrieved_distractors) and scorer is None:

@@ -37,6 +37,9 @@ def write_kb(root: Path) -> None:
     questions.append({"qid": "u0", "type": "unanswerable", "question": "What is the capital of Zed?", "answers": [],
                       "gold": [], "negatives": [], "split": "train", "entity": "zed"})
     (root / "knowledge.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items))
+    (root / "entities.jsonl").write_text(
+        "".join(json.dumps({"entity": e, "name": e.title(), "source": "countries"}) + "\n" for e, *_ in ENTITIES)
+    )
     (root / "attributes.jsonl").write_text(
         "".join(json.dumps({"id": f"flag-{e}", "entity": e, "colours": [t, b]}) + "\n" for e, _, t, b in ENTITIES)
     )
@@ -45,7 +48,8 @@ def write_kb(root: Path) -> None:
 
 def _recipe_reading_scores(tmp_path: Path) -> Path:
     """The smoke recipe with a generator that reads retrieval scores and trains on retrieved distractors (so stage 2
-    runs before stage 3, and the Q-Former stays frozen), with dropout and word-masked questions."""
+    runs before stage 3, and the Q-Former stays frozen), with dropout, word-masked questions and questions about
+    look-alike entities."""
     config = json.loads(Path("training/configs/smoke.json").read_text())
     config["generator"]["reference_scores"] = True
     config["generator"]["dropout"] = 0.1
@@ -55,6 +59,7 @@ def _recipe_reading_scores(tmp_path: Path) -> Path:
     del recipe["stage3"]["qformer_lr_scale"]
     recipe["stage3"]["retrieved_distractors"] = True
     recipe["stage3"]["question_word_mask"] = 0.2
+    recipe["stage3"]["look_alike_unanswerable"] = 4
     (tmp_path / "recipe-scores.json").write_text(json.dumps(recipe))
     return tmp_path / "recipe-scores.json"
 
