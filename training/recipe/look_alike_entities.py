@@ -4,9 +4,9 @@ invented near-name ("Peru" → "Perovar", "hedgehog" → "wobbly hedgehog").
 Retrieval then returns the real entity's facts and other entities' facts of the same relation near the top, none of
 them about the entity asked for, so the target is `relevant: none`. These are the unanswerable questions the
 generator answers on dev ("Tell me one of the official languages of Ardeveria." answered from Aruba's languages):
-the benchmark's own unanswerable training questions are few (6 % of train) and their invented names rarely share a
-prefix with a real one. The names come from word lists disjoint from the benchmark's (training/kb/fictional-names.ts),
-and only train questions are rewritten.
+the benchmark's own unanswerable training questions are few (1,436 of 24,448). The names come from word lists
+disjoint from the benchmark's (training/kb/fictional-names.ts), so no look-alike is a dev or test name, and only
+train questions are rewritten.
 """
 
 from __future__ import annotations
@@ -47,17 +47,13 @@ def look_alike_questions(
     """Up to `count` unanswerable questions, each a distinct answerable train question without an image whose text
     names its entity, asked about a look-alike of that entity instead."""
     taken = {name.lower() for name in entity_names.values()}
-    eligible = [
-        q
-        for q in questions
-        if q.split == "train"
-        and q.type in ANSWERABLE_TYPES
-        and q.image is None
-        and q.gold
-        and q.answers
-        and entity_names.get(q.entity, "") in q.question
-        and entity_names.get(q.entity)
-    ]
+
+    def rewritable(q: Question) -> bool:
+        name = entity_names.get(q.entity, "")
+        answerable = q.type in ANSWERABLE_TYPES and bool(q.gold) and bool(q.answers)
+        return q.split == "train" and answerable and q.image is None and name != "" and name in q.question
+
+    eligible = [q for q in questions if rewritable(q)]
     made: list[Question] = []
     for q in rng.sample(eligible, min(count, len(eligible))):
         name = entity_names[q.entity]
