@@ -6,8 +6,11 @@
  * - while the word being written is a proper prefix of prompt words and equal to none of them, only the pieces that
  *   continue one of those words may follow (EOS included in what is masked);
  * - once it equals a prompt word, it ends there or goes on into a longer prompt word: no other continuation piece
- *   ("dushanbe" cannot become "dushanbebe", nor "florin" "florinn").
- * Words the prompt does not hold (generated from the vocabulary) are left free.
+ *   ("dushanbe" cannot become "dushanbebe", nor "florin" "florinn");
+ * - a word of letters never follows itself ("peruvian sol sol"), unless the prompt holds that doubling ("pago pago")
+ *   or a longer word that starts with it. The n-gram rule lets a word repeat up to three times. Digits may repeat:
+ *   reference 11 is written `[ 1 1 ]`.
+ * Words the prompt does not hold (generated from the vocabulary) are otherwise left free.
  * @module
  */
 import type { LogitsProcessor } from './logits-processors.js';
@@ -18,6 +21,8 @@ export interface WordPieceVocab {
   readonly isContinuation: Uint8Array;
   /** 1 for single-character punctuation tokens. */
   readonly isPunctuation: Uint8Array;
+  /** 1 for word-starting pieces that begin with a letter. */
+  readonly startsWithLetter: Uint8Array;
   /** The ids of the continuation pieces. */
   readonly continuationIds: Int32Array;
 }
@@ -32,12 +37,14 @@ export function readWordPieceVocab(tokenizerJson: unknown): WordPieceVocab | und
   const size = entries.reduce((max, [, id]) => Math.max(max, id + 1), 0);
   const isContinuation = new Uint8Array(size);
   const isPunctuation = new Uint8Array(size);
+  const startsWithLetter = new Uint8Array(size);
   for (const [token, id] of entries) {
     if (token.startsWith(prefix) && token.length > prefix.length) isContinuation[id] = 1;
     else if (/^[\p{P}\p{S}]$/u.test(token)) isPunctuation[id] = 1;
+    else if (/^\p{L}/u.test(token)) startsWithLetter[id] = 1;
   }
   const continuationIds = Int32Array.from(entries.filter(([, id]) => isContinuation[id] === 1).map(([, id]) => id));
-  return { isContinuation, isPunctuation, continuationIds };
+  return { isContinuation, isPunctuation, startsWithLetter, continuationIds };
 }
 
 /** The words of `ids` (a start piece and its continuation pieces), as id lists. */
@@ -52,17 +59,40 @@ function splitWords(ids: readonly number[], vocab: WordPieceVocab): number[][] {
 
 /** A processor that keeps copied words to whole words of `promptIds` (see the module comment). */
 export function wholeWordProcessor(promptIds: readonly number[], vocab: WordPieceVocab): LogitsProcessor {
+  const promptWords = splitWords(promptIds, vocab);
   const byFirstPiece = new Map<number, number[][]>();
-  for (const word of splitWords(promptIds, vocab)) {
+  for (const word of promptWords) {
     const list = byFirstPiece.get(word[0]!) ?? [];
     list.push(word);
     byFirstPiece.set(word[0]!, list);
   }
+  const doubledInPrompt = new Set<string>();
+  for (let i = 1; i < promptWords.length; i++) {
+    const key = promptWords[i]!.join(' ');
+    if (key === promptWords[i - 1]!.join(' ')) doubledInPrompt.add(key);
+  }
+  const mayRepeat = (word: readonly number[]): boolean =>
+    vocab.startsWithLetter[word[0]!] !== 1 ||
+    doubledInPrompt.has(word.join(' ')) ||
+    (byFirstPiece.get(word[0]!) ?? []).some((w) => w.length > word.length && word.every((id, i) => w[i] === id));
   const forbidContinuations = (logits: Float32Array): void => {
     for (const id of vocab.continuationIds) if (id < logits.length) logits[id] = Number.NEGATIVE_INFINITY;
   };
+  /** Bans the piece that would complete a copy of the word before the one being written. */
+  const forbidDoubledWord = (logits: Float32Array, tokens: readonly number[]): void => {
+    const words = splitWords(tokens, vocab);
+    const last = words[words.length - 1];
+    // A new word that would be the last one again (a one-piece word ends as soon as it starts).
+    if (last?.length === 1 && !mayRepeat(last) && last[0]! < logits.length) logits[last[0]!] = Number.NEGATIVE_INFINITY;
+    // The last word's next piece, where it would make that word a copy of the word before it.
+    const before = words[words.length - 2];
+    if (last === undefined || before === undefined || before.length !== last.length + 1) return;
+    if (last.every((id, i) => before[i] === id) && !mayRepeat(before))
+      logits[before[last.length]!] = Number.NEGATIVE_INFINITY;
+  };
   return function keepWholeWords(logits, row) {
     const { tokens } = row;
+    forbidDoubledWord(logits, tokens);
     const last = tokens[tokens.length - 1];
     if (last === undefined || vocab.isPunctuation[last] === 1) {
       forbidContinuations(logits);

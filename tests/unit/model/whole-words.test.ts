@@ -3,7 +3,22 @@ import { noRepeatNgramProcessor } from '../../../src/core/model/logits-processor
 import { readWordPieceVocab, wholeWordProcessor } from '../../../src/core/model/whole-words.js';
 
 // A WordPiece vocabulary in tokenizer.json shape: quill ##port and ar ##uban split like BERT's.
-const VOCAB = ['[PAD]', ':', 'answer', 'quill', '##port', 'ar', '##uban', 'florin', '[SEP]', 'city', '##s'];
+const VOCAB = [
+  '[PAD]',
+  ':',
+  'answer',
+  'quill',
+  '##port',
+  'ar',
+  '##uban',
+  'florin',
+  '[SEP]',
+  'city',
+  '##s',
+  'pago',
+  'sol',
+  '1',
+];
 const id = (token: string): number => VOCAB.indexOf(token);
 const vocab = readWordPieceVocab({
   model: { type: 'WordPiece', continuing_subword_prefix: '##', vocab: Object.fromEntries(VOCAB.map((t, i) => [t, i])) },
@@ -40,14 +55,26 @@ describe('whole-word decoding', () => {
   it('ends a complete prompt word or goes on into a longer one, never into a word the prompt lacks', () => {
     const wordStarts = VOCAB.filter((t) => !t.startsWith('##'));
     expect(allowed(prompt, ['answer', ':', 'quill', '##port'])).toEqual(wordStarts); // not "quillportport"
-    expect(allowed(prompt, ['answer', ':', 'city'])).toEqual(wordStarts); // not "citys"
+    expect(allowed(prompt, ['answer', ':', 'city'])).toEqual(wordStarts.filter((t) => t !== 'city')); // not "citys"
     // "quill" is a whole prompt word and the start of "quillport": it may end or go on with "##port".
     expect(allowed(['quill', 'quill', '##port'], ['quill'])).toEqual([...wordStarts, '##port'].sort(byVocab));
   });
 
-  it('leaves words the prompt does not hold free', () => {
-    expect(allowed(prompt, ['answer'])).toEqual(VOCAB);
-    expect(allowed(['city'], ['answer', ':', 'florin'])).toEqual(VOCAB);
+  it('leaves words the prompt does not hold free, but for following themselves', () => {
+    expect(allowed(prompt, ['answer', ':'])).toEqual(VOCAB.filter((t) => !t.startsWith('##')));
+    expect(allowed(['city'], ['answer', ':', 'florin'])).toEqual(VOCAB.filter((t) => t !== 'florin'));
+  });
+
+  it('never writes a word of letters twice in a row unless the prompt does ("pago pago") or holds a longer word', () => {
+    const text = ['currency', ':', 'peruvian', 'sol', 'capital', ':', 'pago', 'pago', 'quill', ':', 'quill', '##port'];
+    const promptWords = text.map((t) => (VOCAB.includes(t) ? t : 'city'));
+    expect(allowed(promptWords, ['answer', ':', 'sol'])).not.toContain('sol'); // "sol sol"
+    expect(allowed(promptWords, ['answer', ':', 'pago'])).toContain('pago'); // the prompt doubles it
+    expect(allowed(promptWords, ['answer', ':', 'quill'])).toContain('quill'); // may start "quillport"
+    expect(allowed(promptWords, ['[PAD]', '1'])).toContain('1'); // digits: reference 11 is written "[ 1 1 ]"
+    // A two-piece word: "aruban ar" may not go on into a second "aruban".
+    expect(allowed(prompt, ['ar', '##uban', 'ar'])).not.toContain('##uban');
+    expect(allowed([...prompt, 'ar', '##uban', 'ar', '##uban'], ['ar', '##uban', 'ar'])).toEqual(['##uban']);
   });
 
   it('yields to an earlier rule that banned every continuation, rather than masking the whole row', () => {
