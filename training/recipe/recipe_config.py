@@ -82,6 +82,14 @@ class Stage3Config(StagePrecision):
     # Unanswerable questions added to the training pool: train questions asked about an invented look-alike of their
     # entity ("Perovar"), whose retrieval returns the real entity's facts (look_alike_entities.py). 0: off.
     look_alike_unanswerable: int = 0
+    # Exponential moving average of the trained weights, exported instead of the last iterate (optim.WeightAverage).
+    # None: the last iterate.
+    ema_decay: float | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.ema_decay is not None and not 0.0 < self.ema_decay < 1.0:
+            raise ValueError(f"Stage3Config.ema_decay must be in (0, 1) or null, got {self.ema_decay}")
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from .askg_examples import AskgExample, make_example, prompt_question, retrieval
 from .encoding import freeze_text_branch, query_outputs, set_trainable
 from .kb_data import KnowledgeBase, load_pixels
 from .look_alike_entities import look_alike_questions
-from .optim import make_optimisation
+from .optim import WeightAverage, make_optimisation
 from .precision import autocast
 from .recipe_config import Stage3Config
 from .reference_scores import ReferenceScorer
@@ -172,6 +172,7 @@ def run_stage3(
         freeze_text_branch(model)  # the query path only: retrieval reads the text branch
         lr_scales.append((list(model.q_former.parameters()), config.qformer_lr_scale))
     opt = make_optimisation(model.parameters(), config.lr, config.steps, lr_scales)  # what requires grad
+    average = WeightAverage(opt.parameters, config.ema_decay) if config.ema_decay is not None else None
     model.train()
     forward = torch.compile(model, dynamic=True) if config.compile else model
     reads_scores = scorer if model.config.generator.reference_scores else None
@@ -189,11 +190,15 @@ def run_stage3(
             ids, mask, image_queries, target, scores = collate(model, tokenizer, kb, images, batch, reads_scores)
             loss = forward(ids, mask, image_queries, target, scores).loss
         opt.step(loss)
+        if average is not None:
+            average.update()
         log.record(stage, step, total, loss=loss.item())
         planned = budget.after_step(step, time.monotonic()) if budget is not None else None
         if planned is not None:
             total = planned
             opt.set_total_steps(total)
             print(f"[{stage}] time budget: {total} of {config.steps} steps fit", file=sys.stderr, flush=True)
+    if average is not None:
+        average.copy_to_parameters()
     model.eval()
     return step

@@ -60,6 +60,7 @@ def _recipe_reading_scores(tmp_path: Path) -> Path:
     recipe["stage3"]["retrieved_distractors"] = True
     recipe["stage3"]["question_word_mask"] = 0.2
     recipe["stage3"]["look_alike_unanswerable"] = 4
+    recipe["stage3"]["ema_decay"] = 0.9
     (tmp_path / "recipe-scores.json").write_text(json.dumps(recipe))
     return tmp_path / "recipe-scores.json"
 
