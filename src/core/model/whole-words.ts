@@ -83,7 +83,7 @@ export function wholeWordProcessor(promptIds: readonly number[], vocab: WordPiec
     const words = splitWords(tokens, vocab);
     const last = words[words.length - 1];
     // A new word that would be the last one again (a one-piece word ends as soon as it starts).
-    if (last?.length === 1 && !mayRepeat(last) && last[0]! < logits.length) logits[last[0]!] = Number.NEGATIVE_INFINITY;
+    if (last?.length === 1 && !mayRepeat(last)) logits[last[0]!] = Number.NEGATIVE_INFINITY;
     // The last word's next piece, where it would make that word a copy of the word before it.
     const before = words[words.length - 2];
     if (last === undefined || before === undefined || before.length !== last.length + 1) return;
