@@ -103,7 +103,7 @@ export function assembleReport(input: ReportInput): EvalReport {
       max_new_tokens: MAX_NEW_TOKENS,
       batch_size: BATCH_SIZE,
       limit: input.options.limit ?? null,
-      ablation_limit: input.options.isAblating ? input.options.ablationLimit : null,
+      ablation_limit: input.options.isAblating ? (input.options.ablationLimit ?? null) : null,
       seed: input.options.seed,
     },
     seconds: input.seconds,

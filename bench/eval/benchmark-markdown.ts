@@ -103,7 +103,7 @@ function phrasingSection(r: EvalReport): string | null {
   ].join('\n');
 }
 
-function ablationSection(a: AblationsReport, plots: PlotLinks): string {
+function ablationSection(a: AblationsReport, plots: PlotLinks, isSampled: boolean): string {
   const settings = [
     ['full pipeline', a.full_pipeline],
     ['closed-book (no references)', a.closed_book],
@@ -130,7 +130,9 @@ function ablationSection(a: AblationsReport, plots: PlotLinks): string {
   const drop = (points: number | null | undefined) =>
     points === null || points === undefined ? '—' : `${points.toFixed(1)} points`;
   return [
-    `## Ablations (${a.questions} questions, stratified by type, seed ${a.seed})`,
+    isSampled
+      ? `## Ablations (${a.questions} questions, stratified by type, seed ${a.seed})`
+      : `## Ablations (all ${a.questions} questions, distractors drawn with seed ${a.seed})`,
     '',
     ...(a.no_askg_bundle
       ? [
@@ -181,7 +183,8 @@ const DEFINITIONS = `## Metric definitions
   retrieved, the answer pipeline's \`assembleKnowledge\` keeps 4, and \`generate\` answers from them (greedy, at most
   32 new tokens) with the Q-Former instructed by the question. Nothing is read from the benchmark but the questions:
   answers come from the model's output only.
-- **Ablations** run on a fixed seeded subset stratified by type. Closed-book: no references (the question image is
+- **Ablations** run on every question of the split (with \`--ablation-limit N\`, on a fixed seeded subset of N
+  stratified by type). Closed-book: no references (the question image is
   kept). No question instruction: the Q-Former reads reference images with their caption only and the question image
   with an empty instruction; retrieval is unchanged. No ASKG: the same pipeline with the bundle trained without the
   relevance-selection task. Distractors: 0/2/4/8 random non-gold items shuffled in with the retrieved references.`;
@@ -219,7 +222,9 @@ export function renderBenchmarkMarkdown(report: EvalReport, context: RunContext,
     '',
     mainSection(report),
     '',
-    ...(report.ablations ? [ablationSection(report.ablations, plots), ''] : []),
+    ...(report.ablations
+      ? [ablationSection(report.ablations, plots, report.settings.ablation_limit !== null), '']
+      : []),
     DEFINITIONS,
     '',
   ].join('\n');

@@ -63,7 +63,10 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
       ablations = await runAblations({
         main,
         kb,
-        subset: sampleStratified(retrieved, (r) => r.question.type, options.ablationLimit, `${options.seed}|ablation`),
+        subset:
+          options.ablationLimit === undefined
+            ? retrieved
+            : sampleStratified(retrieved, (r) => r.question.type, options.ablationLimit, `${options.seed}|ablation`),
         mainOutcomes: new Map(outcomes.map((o) => [o.question.qid, o])),
         noAskgBundle: options.noAskgBundle,
         cacheRoot: options.cacheDir,

@@ -24,7 +24,7 @@ export interface GenerationConfig {
   readonly wholeWords: boolean;
   /** No n-gram of this many tokens occurs twice in a row's output; 0 turns the rule off. */
   readonly noRepeatNgramSize: number;
-  /** An ASKG answer never opens with a reference marker; read where the grammar is known (`generate`). */
+  /** ASKG output follows its grammar (`askg-grammar.ts`); read where the grammar is known (`generate`). */
   readonly answerGrammar: boolean;
 }
 
@@ -45,7 +45,11 @@ export interface GenerationOptionsInput {
    * model's runaway loops ("florinorinorin…"); 0 gives the raw model's choices. @default 3
    */
   readonly noRepeatNgramSize?: number;
-  /** ASKG answers never open with a reference marker (`answer: [`); false gives the raw model's choices. @default true */
+  /**
+   * ASKG output follows its grammar: `relevant: none`, or reference numbers in ascending order within the prompt's,
+   * then a non-empty answer that never opens with a reference marker (`askg-grammar.ts`); false gives the raw
+   * model's choices. @default true
+   */
   readonly answerGrammar?: boolean;
 }
 

@@ -4,6 +4,8 @@
  */
 export { parseAskg } from './askg.js';
 export type { AskgResult } from './askg.js';
+export { AskgGrammar } from './askg-grammar.js';
+export type { AskgGrammarTokens } from './askg-grammar.js';
 export { BatchStats } from './batch-stats.js';
 export type { BatchStatsSnapshot, OperationBatchStats } from './batch-stats.js';
 export { MicroBatcher } from './batcher.js';
@@ -25,7 +27,6 @@ export { KvCache } from './kv-cache.js';
 export type { CacheDims, EncoderState } from './kv-cache.js';
 export {
   applyLogitsProcessors,
-  banAfterSuffixProcessor,
   biasAfterPrefixProcessor,
   minNewTokensProcessor,
   noRepeatNgramProcessor,

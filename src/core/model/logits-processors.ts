@@ -52,20 +52,6 @@ export function biasAfterPrefixProcessor(prefix: readonly number[], tokenId: num
   };
 }
 
-/**
- * Bans `bannedIds` at every step where the row's tokens end with `suffix`: ASKG's answer follows `answer:`, and an
- * answer never opens with a reference marker (`[`), which a small model writes when it points instead of answering.
- */
-export function banAfterSuffixProcessor(suffix: readonly number[], bannedIds: readonly number[]): LogitsProcessor {
-  return function banAfterSuffix(logits, row) {
-    const { tokens } = row;
-    const start = tokens.length - suffix.length;
-    if (suffix.length === 0 || start < 0) return;
-    for (let i = 0; i < suffix.length; i++) if (tokens[start + i] !== suffix[i]) return;
-    for (const id of bannedIds) if (id < logits.length) logits[id] = Number.NEGATIVE_INFINITY;
-  };
-}
-
 /** Applies `processors` to one row, in order. */
 export function applyLogitsProcessors(
   processors: readonly LogitsProcessor[],

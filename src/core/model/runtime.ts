@@ -13,6 +13,7 @@ import type {
   ModelInfo,
 } from '../ports.js';
 import { parseAskg } from './askg.js';
+import { AskgGrammar } from './askg-grammar.js';
 import { loadBundle } from './bundle-loader.js';
 import type { LoadBundleOptions, ModelBundle } from './bundle-loader.js';
 import { resolveGenerationConfig } from './generation-config.js';
@@ -26,7 +27,7 @@ import { buildGeneratorPrompt, buildQformerInstruction, formatReferenceNumber } 
 import type { GeneratorPrompt } from './prompt.js';
 import { concatRows, splitRows } from './row-blocks.js';
 import { packImageQueries, packReferenceScores, packTokenBatch } from './token-batch.js';
-import { banAfterSuffixProcessor, biasAfterPrefixProcessor, type LogitsProcessor } from './logits-processors.js';
+import { biasAfterPrefixProcessor, type LogitsProcessor } from './logits-processors.js';
 import type { DecodedSequence } from './token-search.js';
 import { wholeWordProcessor } from './whole-words.js';
 
@@ -71,7 +72,7 @@ export class ModelRuntime {
   readonly graphs: GraphRunner;
   private readonly options: ModelRuntimeOptions;
   private abstainBias: readonly LogitsProcessor[] | undefined;
-  private answerGrammar: LogitsProcessor | undefined;
+  private askgGrammar: AskgGrammar | undefined;
 
   constructor(bundle: ModelBundle, options: ModelRuntimeOptions = {}) {
     this.bundle = bundle;
@@ -163,7 +164,7 @@ export class ModelRuntime {
     const imageQueries = await this.queryImageSlots(requests);
     const { wordPieces } = this.bundle.tokenizers.generator;
     const abstainBias = this.abstainBiasProcessors(askg);
-    const answerGrammar = this.answerGrammarProcessor(askg, spec);
+    const grammar = this.outputGrammar(askg, spec);
     const sequences = await this.decode(
       prompts.map((p, i) => ({
         inputIds: p.inputIds,
@@ -173,7 +174,7 @@ export class ModelRuntime {
       configs,
       prompts.map((p, i) => [
         ...(wordPieces && configs[i]!.wholeWords ? [wholeWordProcessor(p.inputIds, wordPieces)] : []),
-        ...(configs[i]!.answerGrammar ? [answerGrammar] : []),
+        ...(configs[i]!.answerGrammar ? [grammar.processor(requests[i]!.references.length)] : []),
         ...abstainBias,
       ]),
     );
@@ -339,14 +340,21 @@ export class ModelRuntime {
     return this.abstainBias;
   }
 
-  /** Bans a reference marker as the first token of the answer (`banAfterSuffixProcessor`); built once. */
-  private answerGrammarProcessor(askg: AskgSpec, spec: PromptSpec): LogitsProcessor {
-    if (this.answerGrammar !== undefined) return this.answerGrammar;
+  /** ASKG's output grammar over the generator's tokens (`askg-grammar.ts`); built once. */
+  private outputGrammar(askg: AskgSpec, spec: PromptSpec): AskgGrammar {
+    if (this.askgGrammar !== undefined) return this.askgGrammar;
     const tokenizer = this.bundle.tokenizers.generator;
-    const answerPrefix = tokenizer.encode(askg.answerPrefix, { addSpecialTokens: false });
-    const [markerId] = tokenizer.encode(formatReferenceNumber(spec, 1), { addSpecialTokens: false });
-    this.answerGrammar = banAfterSuffixProcessor(answerPrefix, markerId === undefined ? [] : [markerId]);
-    return this.answerGrammar;
+    const encode = (text: string): number[] => tokenizer.encode(text, { addSpecialTokens: false });
+    this.askgGrammar = new AskgGrammar({
+      relevantPrefix: encode(askg.relevantPrefix),
+      none: encode(askg.none),
+      answerOpening: encode(`${askg.separator} ${askg.answerPrefix}`),
+      referenceNumbers: Array.from({ length: spec.maxReferences }, (_, i) =>
+        encode(formatReferenceNumber(spec, i + 1)),
+      ),
+      eosTokenId: this.manifest.text.generator.eosId,
+    });
+    return this.askgGrammar;
   }
 
   private requireAskgBundle(): { prompt: PromptSpec; askg: AskgSpec } {

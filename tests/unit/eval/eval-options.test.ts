@@ -9,12 +9,12 @@ describe('eval command line', () => {
       bundle: 'models/ra-blip-mini',
       noAskgBundle: 'models/ablations/no-askg',
       kb: 'build/kb',
-      ablationLimit: 300,
       isAblating: true,
       isJson: false,
       report: DEFAULT_REPORT,
     });
     expect(options.limit).toBeUndefined();
+    expect(options.ablationLimit).toBeUndefined(); // the ablations run on every question
   });
 
   it('reads every flag', () => {
