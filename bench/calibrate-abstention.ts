@@ -24,7 +24,8 @@ export interface BiasRow {
   readonly bias: number;
   readonly accuracy: number;
   readonly relevance_accuracy: number;
-  readonly abstain_precision: number;
+  /** null when the model abstained on nothing at this bias. */
+  readonly abstain_precision: number | null;
   readonly abstain_recall: number;
   readonly abstain_f1: number;
 }
@@ -46,6 +47,24 @@ export function chooseBias(rows: readonly BiasRow[]): BiasRow {
 function measured(value: number | null, name: string): number {
   if (value === null) throw new Error(`the dev run measured no ${name}`);
   return value;
+}
+
+/**
+ * The abstention metrics of a dev run. A bias low enough that the model never abstains leaves precision unmeasured;
+ * that row scores F1 0 (recall is 0) instead of stopping the sweep.
+ */
+export function abstention(report: {
+  readonly abstain_precision: number | null;
+  readonly abstain_recall: number | null;
+  readonly abstain_f1: number | null;
+}): Pick<BiasRow, 'abstain_precision' | 'abstain_recall' | 'abstain_f1'> {
+  const recall = measured(report.abstain_recall, 'abstain_recall');
+  if (report.abstain_precision === null) return { abstain_precision: null, abstain_recall: recall, abstain_f1: 0 };
+  return {
+    abstain_precision: report.abstain_precision,
+    abstain_recall: recall,
+    abstain_f1: measured(report.abstain_f1, 'abstain_f1'),
+  };
 }
 
 function parseBiases(text: string): number[] {
@@ -77,9 +96,7 @@ async function main(argv: readonly string[]): Promise<void> {
       bias,
       accuracy: measured(report.accuracy, 'accuracy'),
       relevance_accuracy: measured(report.relevance_accuracy, 'relevance_accuracy'),
-      abstain_precision: measured(report.abstain_precision, 'abstain_precision'),
-      abstain_recall: measured(report.abstain_recall, 'abstain_recall'),
-      abstain_f1: measured(report.abstain_f1, 'abstain_f1'),
+      ...abstention(report),
     };
     rows.push(row);
     process.stderr.write(`[calibrate] bias ${bias}: accuracy ${row.accuracy}, abstain F1 ${row.abstain_f1}\n`);

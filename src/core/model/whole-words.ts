@@ -8,8 +8,8 @@
  * - once it equals a prompt word, it ends there or goes on into a longer prompt word: no other continuation piece
  *   ("dushanbe" cannot become "dushanbebe", nor "florin" "florinn");
  * - a word of letters never follows itself ("peruvian sol sol"), unless the prompt holds that doubling ("pago pago")
- *   or a longer word that starts with it. The n-gram rule lets a word repeat up to three times. Digits may repeat:
- *   reference 11 is written `[ 1 1 ]`.
+ *   or a longer word that starts with it. The n-gram rule lets a word repeat up to three times. Numbers are left
+ *   alone: the relevance list is `askg-grammar.ts`'s business, and the tokenizer writes reference 11 as one token.
  * Words the prompt does not hold (generated from the vocabulary) are otherwise left free.
  * @module
  */

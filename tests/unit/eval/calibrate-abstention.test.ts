@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseBias, type BiasRow } from '../../../bench/calibrate-abstention.js';
+import { abstention, chooseBias, type BiasRow } from '../../../bench/calibrate-abstention.js';
 
 const row = (bias: number, accuracy: number, abstainF1: number): BiasRow => ({
   bias,
@@ -23,5 +23,17 @@ describe('choosing the abstention bias', () => {
 
   it('refuses an empty sweep', () => {
     expect(() => chooseBias([])).toThrow(/no bias/);
+  });
+
+  it('scores a bias at which the model never abstains as F1 0 instead of failing the sweep', () => {
+    expect(abstention({ abstain_precision: null, abstain_recall: 0, abstain_f1: null })).toEqual({
+      abstain_precision: null,
+      abstain_recall: 0,
+      abstain_f1: 0,
+    });
+    expect(abstention({ abstain_precision: 0.9, abstain_recall: 0.8, abstain_f1: 0.847 }).abstain_f1).toBe(0.847);
+    expect(() => abstention({ abstain_precision: 0.9, abstain_recall: null, abstain_f1: null })).toThrow(
+      /abstain_recall/,
+    );
   });
 });
