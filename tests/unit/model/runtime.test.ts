@@ -95,6 +95,17 @@ describe('answering', () => {
     expect(result!.abstained).toBe(result!.answer === '');
   });
 
+  it("keeps even random weights' output inside ASKG's grammar", async () => {
+    const questions = ['which flag?', 'what is the capital?', 'is it red?', 'name the country'];
+    const results = await runtime.generate(questions.map((q) => ({ ...request(q), options: { maxNewTokens: 16 } })));
+    for (const { text, relevant, abstained } of results) {
+      // `relevant : none`, or ascending numbers within the two references, then `; answer :` (cut at 16 tokens).
+      expect(text).toMatch(/^relevant : (none|\[ 1 \]( \[ 2 \])?( ; answer :.*)?|\[ 2 \]( ; answer :.*)?)$/);
+      expect(relevant.every((id) => id === 'kb-1' || id === 'kb-2')).toBe(true);
+      if (!abstained) expect(text).toMatch(/; answer : \S/);
+    }
+  });
+
   it('refuses cached features of another shape', async () => {
     const stale = { dims: [3, 3] as const, data: new Float32Array(9) };
     const bad = { ...request('q'), references: [{ id: 'old', kind: 'image' as const, features: stale, caption: 'x' }] };
