@@ -13,7 +13,7 @@
  * @module
  */
 import { AppError } from '../errors.js';
-import type { LogitsProcessor } from './logits-processors.js';
+import { keepOnly, type LogitsProcessor } from './logits-processors.js';
 
 /** The grammar's literals as token ids of the generator's tokenizer. */
 export interface AskgGrammarTokens {
@@ -89,8 +89,7 @@ export class AskgGrammar {
       }
       // An earlier rule (no repeated n-grams) may have banned every way on: it wins, and the row goes off-grammar.
       if (!next.allow.some((id) => logits[id]! > Number.NEGATIVE_INFINITY)) return;
-      const keep = new Set(next.allow);
-      for (let id = 0; id < logits.length; id++) if (!keep.has(id)) logits[id] = Number.NEGATIVE_INFINITY;
+      keepOnly(logits, next.allow);
     };
   }
 

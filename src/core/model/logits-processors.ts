@@ -52,6 +52,13 @@ export function biasAfterPrefixProcessor(prefix: readonly number[], tokenId: num
   };
 }
 
+/** Masks every logit but `ids`' (a fill and a few writes, not a set lookup per vocabulary entry). */
+export function keepOnly(logits: Float32Array, ids: readonly number[]): void {
+  const kept = ids.map((id) => logits[id]!);
+  logits.fill(Number.NEGATIVE_INFINITY);
+  ids.forEach((id, i) => (logits[id] = kept[i]!));
+}
+
 /** Applies `processors` to one row, in order. */
 export function applyLogitsProcessors(
   processors: readonly LogitsProcessor[],

@@ -13,7 +13,7 @@
  * Words the prompt does not hold (generated from the vocabulary) are otherwise left free.
  * @module
  */
-import type { LogitsProcessor } from './logits-processors.js';
+import { keepOnly, type LogitsProcessor } from './logits-processors.js';
 
 /** What the constraint knows about a WordPiece vocabulary, indexed by token id. */
 export interface WordPieceVocab {
@@ -117,6 +117,6 @@ export function wholeWordProcessor(promptIds: readonly number[], vocab: WordPiec
     }
     // An earlier rule (no repeated n-grams) may have banned every continuation: it wins, and the word stays open.
     if (![...next].some((id) => logits[id]! > Number.NEGATIVE_INFINITY)) return;
-    for (let id = 0; id < logits.length; id++) if (!next.has(id)) logits[id] = Number.NEGATIVE_INFINITY;
+    keepOnly(logits, [...next]);
   };
 }
