@@ -28,6 +28,7 @@ export type { CacheDims, EncoderState } from './kv-cache.js';
 export {
   applyLogitsProcessors,
   biasAfterPrefixProcessor,
+  keepOnly,
   minNewTokensProcessor,
   noRepeatNgramProcessor,
 } from './logits-processors.js';

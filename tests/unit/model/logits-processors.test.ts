@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { biasAfterPrefixProcessor } from '../../../src/core/model/index.js';
+import { biasAfterPrefixProcessor, keepOnly } from '../../../src/core/model/index.js';
 
 describe('bias after a prefix (the ASKG abstention threshold)', () => {
   const relevant = [7, 8]; // "relevant", ":"
@@ -18,5 +18,19 @@ describe('bias after a prefix (the ASKG abstention threshold)', () => {
       process(logits, { generated: tokens.length, tokens });
       expect(Array.from(logits)).toEqual([0, 1, 2, 4, 0]);
     }
+  });
+});
+
+describe('keeping only some logits', () => {
+  it('masks every other entry and leaves the kept ones as they were, banned ones included', () => {
+    const logits = new Float32Array([0.5, 1, Number.NEGATIVE_INFINITY, 2, -3]);
+    keepOnly(logits, [3, 2, 3]);
+    expect(Array.from(logits)).toEqual([
+      Number.NEGATIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      2,
+      Number.NEGATIVE_INFINITY,
+    ]);
   });
 });
