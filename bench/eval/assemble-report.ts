@@ -79,6 +79,7 @@ export function assembleReport(input: ReportInput): EvalReport {
     exact_match_by_type: pick('exact_match'),
     accuracy_by_phrasing: accuracy.by_phrasing,
     accuracy_by_type_and_phrasing: accuracy.by_type_and_phrasing,
+    accuracy_by_held_out_phrasing: accuracy.by_held_out_template,
     relevance_accuracy: relevance.relevance_accuracy,
     relevance_precision: relevance.relevance_precision,
     relevance_recall: relevance.relevance_recall,

@@ -80,6 +80,9 @@ function mainSection(r: EvalReport): string {
   ].join('\n');
 }
 
+/** Below this accuracy a held-out phrasing counts as one the model hardly reads. */
+const POORLY_READ = 0.5;
+
 function phrasingSection(r: EvalReport): string | null {
   const { seen, held_out: heldOut } = r.accuracy_by_phrasing;
   if (!seen && !heldOut) return null;
@@ -100,7 +103,33 @@ function phrasingSection(r: EvalReport): string | null {
     'question rather than recognising its template.',
     '',
     table(['type', 'seen: questions', 'seen: accuracy', 'held-out: questions', 'held-out: accuracy'], rows),
+    ...heldOutTemplateLines(r.accuracy_by_held_out_phrasing),
   ].join('\n');
+}
+
+/** Each held-out phrasing, worst first, and how many of them the model hardly reads. */
+function heldOutTemplateLines(templates: EvalReport['accuracy_by_held_out_phrasing']): string[] {
+  if (templates.length === 0) return [];
+  const poor = templates.filter((t) => t.accuracy! < POORLY_READ);
+  const poorQuestions = poor.reduce((n, t) => n + t.questions, 0);
+  const allQuestions = templates.reduce((n, t) => n + t.questions, 0);
+  const rows = templates.map((t) => [
+    `\`${t.template_id}\``,
+    t.type,
+    t.example.replaceAll('|', '\\|'),
+    t.questions,
+    formatRatio(t.accuracy),
+  ]);
+  return [
+    '',
+    '#### Each held-out phrasing',
+    '',
+    `${poor.length} of ${templates.length} held-out phrasings score below ${POORLY_READ} (${poorQuestions} of ` +
+      `${allQuestions} held-out questions): a phrasing is mostly either read or not, so the held-out average says less ` +
+      'than this list (one question of each shown).',
+    '',
+    table(['phrasing', 'type', 'for example', 'questions', 'accuracy'], rows),
+  ];
 }
 
 function ablationSection(a: AblationsReport, plots: PlotLinks, isSampled: boolean): string {

@@ -54,6 +54,7 @@ export function loadSplitQuestions(kbDir: string, split: Split): EvalQuestion[] 
     gold: q.gold,
     isUnanswerable: q.match === 'abstain',
     phrasing: q.held_out ? 'held_out' : 'seen',
+    templateId: q.template_id,
   }));
 }
 

@@ -29,4 +29,6 @@ export interface EvalQuestion {
   readonly isUnanswerable: boolean;
   /** Benchmark questions only: a `--questions` file's phrasings are nobody's templates. */
   readonly phrasing?: Phrasing;
+  /** The benchmark template the question was written from (`capital.6`); benchmark questions only. */
+  readonly templateId?: string;
 }

@@ -3,7 +3,7 @@
  * @module
  */
 import type { Split } from '../../training/kb/index.js';
-import type { PhrasingSummary } from './answer-metrics.js';
+import type { PhrasingSummary, TemplateSummary } from './answer-metrics.js';
 import type { BundleInfo } from './eval-pipeline.js';
 import type { TargetCheck } from './eval-targets.js';
 import type { AblationsReport } from './run-ablations.js';
@@ -51,6 +51,8 @@ export interface EvalReport {
   /** Accuracy of questions in phrasings trained on and in held-out ones (benchmark splits; empty for a file). */
   readonly accuracy_by_phrasing: PhrasingSummary;
   readonly accuracy_by_type_and_phrasing: Readonly<Record<string, PhrasingSummary>>;
+  /** Each held-out phrasing's accuracy, worst first (benchmark splits; empty for a file). */
+  readonly accuracy_by_held_out_phrasing: readonly TemplateSummary[];
   readonly relevance_accuracy: number | null;
   readonly relevance_precision: number | null;
   readonly relevance_recall: number | null;

@@ -21,6 +21,7 @@ export function writePredictions(
       qid: o.question.qid,
       type: o.question.type,
       ...(o.question.phrasing !== undefined && { phrasing: o.question.phrasing }),
+      ...(o.question.templateId !== undefined && { template_id: o.question.templateId }),
       question: o.question.question,
       answers: o.question.key.answers,
       gold: o.question.gold ?? null,

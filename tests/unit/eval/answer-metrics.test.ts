@@ -81,6 +81,35 @@ describe('accuracy summary', () => {
     expect(summariseAccuracy([outcome(evalQuestion(), { answer: 'Lima' })]).by_phrasing).toEqual({});
   });
 
+  it('lists each held-out phrasing, worst first, with one of its questions', () => {
+    const q = (templateId: string, question: string, phrasing: 'seen' | 'held_out' = 'held_out') =>
+      evalQuestion({ templateId, question, phrasing });
+    const outcomes = [
+      outcome(q('capital.6', 'Which city governs Peru?'), { answer: 'Lima' }),
+      outcome(q('capital.6', 'Which city governs Chile?'), { answer: 'Lima' }),
+      outcome(q('capital.7', 'Peru is governed from where?'), { answer: 'Cusco' }),
+      outcome(q('capital.1', 'What is the capital of Peru?', 'seen'), { answer: 'Cusco' }),
+    ];
+    expect(summariseAccuracy(outcomes).by_held_out_template).toEqual([
+      {
+        template_id: 'capital.7',
+        type: 'text_fact',
+        example: 'Peru is governed from where?',
+        questions: 1,
+        accuracy: 0,
+        exact_match: 0,
+      },
+      {
+        template_id: 'capital.6',
+        type: 'text_fact',
+        example: 'Which city governs Peru?',
+        questions: 2,
+        accuracy: 1,
+        exact_match: 1,
+      },
+    ]);
+  });
+
   it('reports null, not zero, for no questions', () => {
     expect(summariseAccuracy([]).overall).toEqual({ questions: 0, accuracy: null, exact_match: null });
   });

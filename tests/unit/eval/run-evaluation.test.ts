@@ -160,6 +160,7 @@ describe('evaluation run', () => {
     expect(custom.accuracy).not.toBeNull();
     expect(custom.abstain_f1).not.toBeNull();
     expect(custom.accuracy_by_phrasing).toEqual({});
+    expect(custom.accuracy_by_held_out_phrasing).toEqual([]);
   });
 
   it('splits accuracy by seen and held-out phrasings, overall and per type', () => {
@@ -173,7 +174,11 @@ describe('evaluation run', () => {
     const rows = readFileSync(join(dir, 'p.jsonl'), 'utf8')
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as { type: string; phrasing: string });
+      .map((line) => JSON.parse(line) as { type: string; phrasing: string; template_id: string });
+    expect(rows.filter((row) => row.template_id === 'capital_check.6')).toHaveLength(3);
+    expect(report.accuracy_by_held_out_phrasing).toMatchObject([
+      { template_id: 'capital_check.6', type: 'yes_no', questions: 3, accuracy: heldOut!.accuracy },
+    ]);
     expect(rows.filter((row) => row.phrasing === 'held_out').map((row) => row.type)).toEqual([
       'yes_no',
       'yes_no',
@@ -190,6 +195,8 @@ describe('evaluation run', () => {
     expect(page).toContain('### Injected distractors');
     expect(page).toContain('### Seen and held-out phrasings');
     expect(page).toMatch(/\| yes_no \| 0 \| — \| 3 \| \d\.\d{3} \|/);
+    expect(page).toContain('#### Each held-out phrasing');
+    expect(page).toMatch(/\| `capital_check\.6` \| yes_no \| Is .+ the capital of .+\? \| 3 \| \d\.\d{3} \|/);
     expect(page).toContain('](benchmark/distractors.svg)');
     for (const plot of ['distractors.svg', 'accuracy-by-type.svg']) {
       const svg = readFileSync(join(dir, 'docs', 'benchmark', plot), 'utf8');

@@ -17,7 +17,7 @@ const COUNTRIES = [
 ] as const;
 
 type Question = Pick<QuestionRecord, 'type' | 'question' | 'answers' | 'match' | 'gold'> &
-  Partial<Pick<QuestionRecord, 'options' | 'image' | 'held_out'>>;
+  Partial<Pick<QuestionRecord, 'options' | 'image' | 'held_out' | 'template_id'>>;
 
 function questionRecord(q: Question, entity: string): QuestionRecord {
   return {
@@ -98,6 +98,7 @@ export async function writeTinyKnowledgeBase(dir: string): Promise<{ readonly qu
           type: 'yes_no',
           question: `Is ${c.capital} the capital of ${c.name}?`,
           held_out: true,
+          template_id: 'capital_check.6',
           answers: ['yes'],
           match: 'yes_no',
           gold: [fact],
