@@ -22,7 +22,8 @@ export type PhrasingSummary = Readonly<Partial<Record<Phrasing, AccuracySummary>
 /** Accuracy of one held-out phrasing, with one of its questions to show what it reads like. */
 export interface TemplateSummary extends AccuracySummary {
   readonly template_id: string;
-  readonly type: string;
+  /** The question types written from it: a template can ask about a fact some entities lack (`unanswerable`). */
+  readonly types: readonly string[];
   readonly example: string;
 }
 
@@ -103,7 +104,7 @@ function summariseHeldOutTemplates(outcomes: readonly QuestionOutcome[]): Templa
   return [...groups.entries()]
     .map(([templateId, group]) => ({
       template_id: templateId,
-      type: group[0]!.question.type,
+      types: [...new Set(group.map((o) => o.question.type))].sort(compareTypes),
       example: group[0]!.question.question,
       ...summarise(group),
     }))

@@ -115,7 +115,7 @@ function heldOutTemplateLines(templates: EvalReport['accuracy_by_held_out_phrasi
   const allQuestions = templates.reduce((n, t) => n + t.questions, 0);
   const rows = templates.map((t) => [
     `\`${t.template_id}\``,
-    t.type,
+    t.types.join(', '),
     t.example.replaceAll('|', '\\|'),
     t.questions,
     formatRatio(t.accuracy),
@@ -128,7 +128,7 @@ function heldOutTemplateLines(templates: EvalReport['accuracy_by_held_out_phrasi
       `${allQuestions} held-out questions): a phrasing is mostly either read or not, so the held-out average says less ` +
       'than this list (one question of each shown).',
     '',
-    table(['phrasing', 'type', 'for example', 'questions', 'accuracy'], rows),
+    table(['phrasing', 'types', 'for example', 'questions', 'accuracy'], rows),
   ];
 }
 

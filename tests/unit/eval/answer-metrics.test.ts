@@ -89,11 +89,22 @@ describe('accuracy summary', () => {
       outcome(q('capital.6', 'Which city governs Chile?'), { answer: 'Lima' }),
       outcome(q('capital.7', 'Peru is governed from where?'), { answer: 'Cusco' }),
       outcome(q('capital.1', 'What is the capital of Peru?', 'seen'), { answer: 'Cusco' }),
+      // A template may also ask about an entity that lacks the fact: its question is unanswerable.
+      outcome(
+        evalQuestion({
+          templateId: 'capital.6',
+          question: 'Which city governs Atlantis?',
+          phrasing: 'held_out',
+          type: 'unanswerable',
+          key: { answers: [], match: 'abstain' },
+        }),
+        { answer: '', abstained: true },
+      ),
     ];
     expect(summariseAccuracy(outcomes).by_held_out_template).toEqual([
       {
         template_id: 'capital.7',
-        type: 'text_fact',
+        types: ['text_fact'],
         example: 'Peru is governed from where?',
         questions: 1,
         accuracy: 0,
@@ -101,9 +112,9 @@ describe('accuracy summary', () => {
       },
       {
         template_id: 'capital.6',
-        type: 'text_fact',
+        types: ['text_fact', 'unanswerable'],
         example: 'Which city governs Peru?',
-        questions: 2,
+        questions: 3,
         accuracy: 1,
         exact_match: 1,
       },

@@ -177,7 +177,7 @@ describe('evaluation run', () => {
       .map((line) => JSON.parse(line) as { type: string; phrasing: string; template_id: string });
     expect(rows.filter((row) => row.template_id === 'capital_check.6')).toHaveLength(3);
     expect(report.accuracy_by_held_out_phrasing).toMatchObject([
-      { template_id: 'capital_check.6', type: 'yes_no', questions: 3, accuracy: heldOut!.accuracy },
+      { template_id: 'capital_check.6', types: ['yes_no'], questions: 3, accuracy: heldOut!.accuracy },
     ]);
     expect(rows.filter((row) => row.phrasing === 'held_out').map((row) => row.type)).toEqual([
       'yes_no',
