@@ -19,6 +19,9 @@ export interface AccuracySummary {
 /** Accuracy of the questions in trained phrasings and in held-out ones (a group without questions is left out). */
 export type PhrasingSummary = Readonly<Partial<Record<Phrasing, AccuracySummary>>>;
 
+/** Below this accuracy a held-out phrasing counts as one the model hardly reads. */
+export const POORLY_READ = 0.5;
+
 /** Accuracy of one held-out phrasing, with one of its questions to show what it reads like. */
 export interface TemplateSummary extends AccuracySummary {
   readonly template_id: string;

@@ -3,7 +3,7 @@
  * Must targets) with links to the two SVG plots, and the definitions of every metric.
  * @module
  */
-import type { AccuracySummary } from './answer-metrics.js';
+import { POORLY_READ, type AccuracySummary } from './answer-metrics.js';
 import type { EvalReport } from './eval-report.js';
 import type { TargetCheck } from './eval-targets.js';
 import type { AblationsReport } from './run-ablations.js';
@@ -79,9 +79,6 @@ function mainSection(r: EvalReport): string {
     ...(phrasing ? ['', phrasing] : []),
   ].join('\n');
 }
-
-/** Below this accuracy a held-out phrasing counts as one the model hardly reads. */
-const POORLY_READ = 0.5;
 
 function phrasingSection(r: EvalReport): string | null {
   const { seen, held_out: heldOut } = r.accuracy_by_phrasing;

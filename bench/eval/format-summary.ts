@@ -2,6 +2,7 @@
  * The readable summary `npm run eval` prints without `--json`.
  * @module
  */
+import { POORLY_READ } from './answer-metrics.js';
 import { formatRatio } from './benchmark-markdown.js';
 import type { EvalReport } from './eval-report.js';
 
@@ -37,6 +38,17 @@ export function formatSummary(r: EvalReport): string {
       line(
         'accuracy, seen / held-out phrasings',
         `${formatRatio(seen?.accuracy)} (${seen?.questions ?? 0}) / ${formatRatio(heldOut?.accuracy)} (${heldOut?.questions ?? 0})`,
+      ),
+    );
+  }
+  const templates = r.accuracy_by_held_out_phrasing;
+  if (templates.length > 0) {
+    const poor = templates.filter((t) => t.accuracy! < POORLY_READ);
+    const worst = poor.slice(0, 3).map((t) => `${t.template_id} ${formatRatio(t.accuracy)}`);
+    out.push(
+      line(
+        `held-out phrasings below ${POORLY_READ}`,
+        `${poor.length} of ${templates.length}${worst.length > 0 ? ` (worst: ${worst.join(', ')})` : ''}`,
       ),
     );
   }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEvalArgs } from '../../../bench/eval/eval-options.js';
 import type { EvalReport } from '../../../bench/eval/eval-report.js';
+import { formatSummary } from '../../../bench/eval/format-summary.js';
 import { runEvaluation } from '../../../bench/eval/run-evaluation.js';
 import { writeBenchmarkReport } from '../../../bench/eval/write-benchmark-report.js';
 import { parityBundleDir, readFixture } from '../../parity/parity-fixture.js';
@@ -176,6 +177,7 @@ describe('evaluation run', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { type: string; phrasing: string; template_id: string });
     expect(rows.filter((row) => row.template_id === 'capital_check.6')).toHaveLength(3);
+    expect(formatSummary(report)).toMatch(/held-out phrasings below 0\.5.*[01] of 1/);
     expect(report.accuracy_by_held_out_phrasing).toMatchObject([
       { template_id: 'capital_check.6', types: ['yes_no'], questions: 3, accuracy: heldOut!.accuracy },
     ]);
