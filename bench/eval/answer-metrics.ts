@@ -22,6 +22,11 @@ export type PhrasingSummary = Readonly<Partial<Record<Phrasing, AccuracySummary>
 /** Below this accuracy a held-out phrasing counts as one the model hardly reads. */
 export const POORLY_READ = 0.5;
 
+/** The held-out phrasings below {@link POORLY_READ}, in the order given (worst first in a report). */
+export function poorlyRead(templates: readonly TemplateSummary[]): TemplateSummary[] {
+  return templates.filter((t) => t.accuracy! < POORLY_READ);
+}
+
 /** Accuracy of one held-out phrasing, with one of its questions to show what it reads like. */
 export interface TemplateSummary extends AccuracySummary {
   readonly template_id: string;

@@ -3,7 +3,7 @@
  * Must targets) with links to the two SVG plots, and the definitions of every metric.
  * @module
  */
-import { POORLY_READ, type AccuracySummary } from './answer-metrics.js';
+import { POORLY_READ, poorlyRead, type AccuracySummary } from './answer-metrics.js';
 import type { EvalReport } from './eval-report.js';
 import type { TargetCheck } from './eval-targets.js';
 import type { AblationsReport } from './run-ablations.js';
@@ -107,7 +107,7 @@ function phrasingSection(r: EvalReport): string | null {
 /** Each held-out phrasing, worst first, and how many of them the model hardly reads. */
 function heldOutTemplateLines(templates: EvalReport['accuracy_by_held_out_phrasing']): string[] {
   if (templates.length === 0) return [];
-  const poor = templates.filter((t) => t.accuracy! < POORLY_READ);
+  const poor = poorlyRead(templates);
   const poorQuestions = poor.reduce((n, t) => n + t.questions, 0);
   const allQuestions = templates.reduce((n, t) => n + t.questions, 0);
   const rows = templates.map((t) => [

@@ -2,7 +2,7 @@
  * The readable summary `npm run eval` prints without `--json`.
  * @module
  */
-import { POORLY_READ } from './answer-metrics.js';
+import { POORLY_READ, poorlyRead } from './answer-metrics.js';
 import { formatRatio } from './benchmark-markdown.js';
 import type { EvalReport } from './eval-report.js';
 
@@ -43,7 +43,7 @@ export function formatSummary(r: EvalReport): string {
   }
   const templates = r.accuracy_by_held_out_phrasing;
   if (templates.length > 0) {
-    const poor = templates.filter((t) => t.accuracy! < POORLY_READ);
+    const poor = poorlyRead(templates);
     const worst = poor.slice(0, 3).map((t) => `${t.template_id} ${formatRatio(t.accuracy)}`);
     out.push(
       line(
