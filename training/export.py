@@ -189,13 +189,17 @@ def _spec(exports: Sequence[GraphExport], name: str) -> GraphSpec:
 
 
 def build_model(config: RaBlipConfig, checkpoint: Path | None, seed: int) -> tuple[RaBlip, dict[str, float]]:
-    """A random-init model (seeded) or the checkpoint's weights, whose config must equal `config`."""
+    """A random-init model (seeded) or the checkpoint's weights, whose config must equal `config` but for `version`.
+
+    The version names a release of the weights, so one checkpoint may be released again (re-quantised, say) under a
+    new version; the manifest takes `config`'s.
+    """
     torch.manual_seed(seed)
     model = RaBlip(config)
     if checkpoint is None:
         return model, {}
     loaded = load_checkpoint(checkpoint)
-    if loaded.config.hash() != config.hash():
+    if loaded.config.hash() != dataclasses.replace(config, version=loaded.config.version).hash():
         raise ValueError(f"{checkpoint} was trained with another config than the one given")
     model.load_state_dict(loaded.state_dict)
     return model, loaded.metrics
@@ -209,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     source.add_argument("--checkpoint", type=Path, help="checkpoint written by training (save_checkpoint)")
     source.add_argument("--random-init", action="store_true", help="random weights (tests, benchmarks)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random init (default 0)")
-    parser.add_argument("--quantize", choices=["int8"], help="dynamic int8 weights (MatMul/Gemm/Gather)")
+    parser.add_argument("--quantize", choices=["int8"], help="int8 weights in blocks of 32 (MatMul/Gemm/Gather)")
     args = parser.parse_args(argv)
     model, metrics = build_model(load_config(args.config), args.checkpoint, args.seed)
     summary = export_bundle(model, args.out, metrics, args.quantize)

@@ -122,7 +122,7 @@ function writeVisualKeys(dir: string, meta: CacheMeta, keys: ReadonlyMap<string,
   renameSync(staging, join(dir, VISUAL_KEYS_FILE));
 }
 
-/** Visual keys of the image items, as ingest computes them (`embedVisualKeys`: the image alone, no caption). */
+/** Visual keys of the image items, as ingest computes them (`embedVisualKeys`: the image with no caption). */
 async function embedKnowledgeVisualKeys(
   runtime: ModelRuntime,
   kb: KnowledgeBase,

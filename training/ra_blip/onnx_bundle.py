@@ -122,7 +122,7 @@ def _stamp_specs(values: Sequence[onnx.ValueInfoProto], specs: Sequence[TensorSp
 
 class WeightsFile:
     """`weights.bin` being written: `externalize` moves a graph's initializers of at least `INLINE_MAX_BYTES` into
-    it, storing each distinct content (dtype, dims, bytes) once, and points the graph at it (ONNX external data).
+    it, storing each distinct content (dtype and bytes) once, and points the graph at it (ONNX external data).
 
     Use as a context manager; then save each graph beside the file with `save_graph`.
     """
@@ -145,7 +145,8 @@ class WeightsFile:
             if array.nbytes < INLINE_MAX_BYTES:
                 continue
             data = np.ascontiguousarray(array).tobytes()
-            key = hashlib.sha256(f"{tensor.data_type}:{list(tensor.dims)}:".encode() + data).hexdigest()
+            # Dims stay in the graph, so tensors of one content but different shapes share storage too.
+            key = hashlib.sha256(f"{tensor.data_type}:".encode() + data).hexdigest()
             if key not in self._offsets:
                 self._out.write(b"\0" * (-self._out.tell() % _ALIGN_BYTES))
                 self._offsets[key] = (self._out.tell(), len(data))

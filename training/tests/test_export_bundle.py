@@ -39,6 +39,15 @@ def test_a_checkpoint_of_another_config_is_refused(tmp_path: Path, tiny_config: 
         main(["--config", TINY, "--out", str(tmp_path / "bundle"), "--checkpoint", str(tmp_path / "ckpt.pt")])
 
 
+def test_a_checkpoint_is_released_under_the_config_version(tmp_path: Path, tiny_config: RaBlipConfig) -> None:
+    earlier = dataclasses.replace(tiny_config, version="2000.01.01")
+    save_checkpoint(tmp_path / "ckpt.pt", RaBlip(earlier), {})
+    main(["--config", TINY, "--out", str(tmp_path / "bundle"), "--checkpoint", str(tmp_path / "ckpt.pt")])
+    manifest = json.loads((tmp_path / "bundle" / "manifest.json").read_text())
+    assert manifest["model"]["version"] == tiny_config.version
+    assert manifest["model"]["configHash"] == tiny_config.hash()
+
+
 def test_int8_bundles_keep_the_io_contract_and_approximate_fp32(tmp_path: Path, tiny_config: RaBlipConfig) -> None:
     fp32, int8 = tmp_path / "fp32", tmp_path / "int8"
     main(["--config", TINY, "--out", str(fp32), "--random-init", "--seed", "3"])

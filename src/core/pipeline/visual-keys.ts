@@ -26,20 +26,18 @@ export function visualKeyInput(image: Uint8Array): KnowledgeInput {
 }
 
 /**
- * The visual keys of `images`, one model call per image. Batching would break determinism: an int8 bundle quantizes
- * activations dynamically, with one scale per batch tensor, so an image's output shifts with the other images of its
- * batch (ViT features by up to ~0.02 on the shipped bundle, enough to rank a look-alike above the very same picture).
- * Alone in its call, the same bytes always give the same key. Each result carries the image's ViT features too.
+ * The visual keys of `images`, in one model call. A row's key must not depend on the other rows of its batch, or
+ * the same picture could rank below a look-alike: the shipped int8 bundle quantizes activations per row
+ * (`docs/architecture.md`, "Int8 weights in blocks"; tests/unit/model/shipped-bundle.test.ts checks it), and an fp32
+ * bundle is row-independent anyway. Each result carries the image's ViT features too.
  */
 export async function embedVisualKeys(
   model: Pick<ModelClient, 'embedKnowledge'>,
   images: readonly Uint8Array[],
 ): Promise<EmbeddedKnowledge[]> {
-  const keys: EmbeddedKnowledge[] = [];
-  for (const image of images) {
-    const [key] = await model.embedKnowledge([visualKeyInput(image)]);
-    if (key === undefined) throw new Error('model returned no visual key');
-    keys.push(key);
-  }
+  if (images.length === 0) return [];
+  const keys = await model.embedKnowledge(images.map(visualKeyInput));
+  if (keys.length !== images.length)
+    throw new Error(`model returned ${keys.length} visual keys for ${images.length} images`);
   return keys;
 }

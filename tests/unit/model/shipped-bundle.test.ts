@@ -1,0 +1,56 @@
+/**
+ * The committed int8 demo bundle (models/ra-blip-mini): a row's output must not depend on the other rows of its batch,
+ * because visual keys are embedded many images to a call and matched at 0.9999 cosine (`embedVisualKeys`).
+ */
+import { resolve } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelRuntime } from '../../../src/core/model/index.js';
+import { visualKeyInput } from '../../../src/core/pipeline/index.js';
+
+const BUNDLE = resolve(import.meta.dirname, '../../../models/ra-blip-mini');
+let runtime: ModelRuntime;
+
+/** A three-band flag-like picture. */
+function bands(colours: readonly [string, string, string]): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="90" height="60">${colours
+    .map((c, i) => `<rect x="${i * 30}" width="30" height="60" fill="${c}"/>`)
+    .join('')}</svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+beforeAll(async () => {
+  runtime = await ModelRuntime.load(BUNDLE, { intraOpNumThreads: 1 });
+});
+
+afterAll(async () => {
+  await runtime?.release();
+});
+
+describe('the shipped int8 bundle', () => {
+  it('gives an image the same visual key alone and in a batch of unlike images', async () => {
+    const images = await Promise.all([
+      bands(['#009246', '#ffffff', '#ce2b37']),
+      bands(['#000000', '#dd0000', '#ffce00']),
+      bands(['#0055a4', '#ffffff', '#ef4135']),
+      bands(['#ffffff', '#ffffff', '#ffffff']),
+    ]);
+    const [alone] = await runtime.embedKnowledge([visualKeyInput(images[0]!)]);
+    const batched = await runtime.embedKnowledge(images.map(visualKeyInput));
+    const diff = Math.max(...alone!.embedding.map((v, i) => Math.abs(v - batched[0]!.embedding[i]!)));
+    expect(diff).toBeLessThan(1e-5);
+    const features = Math.max(...alone!.features!.data.map((v, i) => Math.abs(v - batched[0]!.features!.data[i]!)));
+    expect(features).toBeLessThan(1e-5);
+  });
+
+  it('gives a question the same embedding alone and beside longer ones', async () => {
+    const question = 'What currency is used in Peru?';
+    const [alone] = await runtime.embedText([question]);
+    const [first] = await runtime.embedText([
+      question,
+      'Which colours appear on the flag of the country whose capital is Ulaanbaatar, and which of them is widest?',
+      'Name this emoji.',
+    ]);
+    expect(Math.max(...alone!.map((v, i) => Math.abs(v - first![i]!)))).toBeLessThan(1e-5);
+  });
+});
