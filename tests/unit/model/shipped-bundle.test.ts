@@ -1,6 +1,7 @@
 /**
  * The committed int8 demo bundle (models/ra-blip-mini): a row's output must not depend on the other rows of its batch,
- * because visual keys are embedded many images to a call and matched at 0.9999 cosine (`embedVisualKeys`).
+ * because visual keys are embedded many images to a call and matched at 0.9999 cosine (`embedVisualKeys`), and
+ * concurrent answers are micro-batched into one `generate`.
  */
 import { resolve } from 'node:path';
 import sharp from 'sharp';
@@ -41,6 +42,35 @@ describe('the shipped int8 bundle', () => {
     expect(diff).toBeLessThan(1e-5);
     const features = Math.max(...alone!.features!.data.map((v, i) => Math.abs(v - batched[0]!.features!.data[i]!)));
     expect(features).toBeLessThan(1e-5);
+  });
+
+  it('answers a question alone as it does inside a micro-batch of unlike requests', async () => {
+    const fact = (id: string, text: string, score: number) => ({ id, kind: 'text' as const, text, score });
+    const requests = [
+      {
+        question: 'What currency is used in Peru?',
+        references: [
+          fact('a', 'The currency of Peru is the Peruvian sol (PEN).', 0.9),
+          fact('b', 'Peru has an area of 1,285,216 square kilometres.', 0.6),
+        ],
+      },
+      {
+        question: 'Which is larger, Chile or Peru?',
+        references: [
+          fact('c', 'Chile has an area of 756,102 square kilometres.', 0.8),
+          fact('d', 'Peru has an area of 1,285,216 square kilometres.', 0.79),
+          fact('e', 'The capital of Chile is Santiago.', 0.5),
+        ],
+      },
+      {
+        question: 'What is the capital of the Kingdom of Narnia?',
+        references: [fact('f', 'The capital of Norway is Oslo.', 0.4)],
+      },
+    ];
+    const alone = await runtime.generate([requests[0]!]);
+    const batched = await runtime.generate(requests);
+    expect(batched[0]!.text).toBe(alone[0]!.text);
+    expect(alone[0]!.abstained).toBe(false);
   });
 
   it('gives a question the same embedding alone and beside longer ones', async () => {
