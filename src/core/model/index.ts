@@ -6,6 +6,8 @@ export { parseAskg } from './askg.js';
 export type { AskgResult } from './askg.js';
 export { AskgGrammar } from './askg-grammar.js';
 export type { AskgGrammarTokens } from './askg-grammar.js';
+export { BATCH_DEPENDENCE_TOLERANCE, checkRowsIndependentOfBatch } from './batch-independence.js';
+export type { RunVision } from './batch-independence.js';
 export { BatchStats } from './batch-stats.js';
 export type { BatchStatsSnapshot, OperationBatchStats } from './batch-stats.js';
 export { MicroBatcher } from './batcher.js';

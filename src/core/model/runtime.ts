@@ -14,6 +14,7 @@ import type {
 } from '../ports.js';
 import { parseAskg } from './askg.js';
 import { AskgGrammar } from './askg-grammar.js';
+import { checkRowsIndependentOfBatch } from './batch-independence.js';
 import { loadBundle } from './bundle-loader.js';
 import type { LoadBundleOptions, ModelBundle } from './bundle-loader.js';
 import { resolveGenerationConfig } from './generation-config.js';
@@ -80,9 +81,21 @@ export class ModelRuntime {
     this.options = options;
   }
 
-  /** Loads and validates the bundle in `dir` (see `loadBundle`). */
+  /**
+   * Loads and validates the bundle in `dir` (see `loadBundle`), and refuses one whose rows depend on their batch
+   * (`checkRowsIndependentOfBatch`).
+   */
   static async load(dir: string, options: ModelRuntimeOptions = {}): Promise<ModelRuntime> {
-    return new ModelRuntime(await loadBundle(dir, options), options);
+    const runtime = new ModelRuntime(await loadBundle(dir, options), options);
+    try {
+      await checkRowsIndependentOfBatch(dir, runtime.manifest.image.size, (pixels, batch) =>
+        runtime.graphs.runVision(pixels, batch),
+      );
+    } catch (err) {
+      await runtime.release();
+      throw err;
+    }
+    return runtime;
   }
 
   /** The validated manifest of the bundle. */
