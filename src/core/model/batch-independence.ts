@@ -7,10 +7,11 @@
 import { BundleMismatchError } from '../errors.js';
 
 /**
- * Most a row may move between its own call and a batch. fp32 and int8-in-blocks graphs stay within ~1e-6; ORT's
- * dynamic int8 (one activation scale per batch tensor) moves ViT outputs by ~1e-2.
+ * Most a row may move between its own call and a batch. On the CPU, fp32 and int8-in-blocks graphs give the same
+ * bits (a difference of 0); ORT's dynamic int8 (one activation scale per batch tensor) moves this check's ViT
+ * outputs by ~8e-3.
  */
-export const BATCH_DEPENDENCE_TOLERANCE = 1e-4;
+export const BATCH_DEPENDENCE_TOLERANCE = 1e-3;
 
 /** Runs the vision graph on `batch` images of preprocessed pixels (`[batch, 3, size, size]`, flat). */
 export type RunVision = (pixels: Float32Array, batch: number) => Promise<Float32Array>;
@@ -32,7 +33,7 @@ export async function checkRowsIndependentOfBatch(
   runVision: RunVision,
 ): Promise<number> {
   const first = testPattern(imageSize, 0, 0.5);
-  const second = testPattern(imageSize, 1, 2);
+  const second = testPattern(imageSize, 1, 4);
   const alone = await runVision(first, 1);
   const pair = new Float32Array(first.length * 2);
   pair.set(first);
