@@ -28,8 +28,9 @@ export function visualKeyInput(image: Uint8Array): KnowledgeInput {
 /**
  * The visual keys of `images`, in one model call. A row's key must not depend on the other rows of its batch, or
  * the same picture could rank below a look-alike: the shipped int8 bundle quantizes activations per row
- * (`docs/architecture.md`, "Int8 weights in blocks"; tests/unit/model/shipped-bundle.test.ts checks it), and an fp32
- * bundle is row-independent anyway. Each result carries the image's ViT features too.
+ * (`docs/architecture.md`, "Int8 weights in blocks"; tests/unit/model/shipped-bundle.test.ts checks it), an fp32
+ * bundle is row-independent anyway, and `ModelRuntime.load` refuses a bundle that is not. Each result carries the
+ * image's ViT features too.
  */
 export async function embedVisualKeys(
   model: Pick<ModelClient, 'embedKnowledge'>,
