@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BundleMismatchError } from '../src/core/errors.js';
-import { loadBundle } from '../src/core/model/index.js';
+import { ModelRuntime } from '../src/core/model/index.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 export const PYTHON = join(REPO_ROOT, '.venv/bin/python');
@@ -33,12 +33,14 @@ export function runPython(args: readonly string[]): Promise<string> {
 }
 
 /**
- * Why the bundle in `dir` (relative to the root) cannot be loaded, or undefined. With `isAnyErrorARefusal`, any load
- * error is one (a trained bundle may be half written while training exports it); otherwise only a mismatch is.
+ * Why the bundle in `dir` (relative to the root) cannot be loaded as the service loads it (`ModelRuntime.load`, so a
+ * bundle of an older exporter whose rows depend on their batch is refused too), or undefined. With
+ * `isAnyErrorARefusal`, any load error is one (a trained bundle may be half written while training exports it);
+ * otherwise only a mismatch is.
  */
 export async function refusalReason(dir: string, isAnyErrorARefusal = false): Promise<string | undefined> {
   try {
-    await (await loadBundle(join(REPO_ROOT, dir), { intraOpNumThreads: 1 })).release();
+    await (await ModelRuntime.load(join(REPO_ROOT, dir), { intraOpNumThreads: 1 })).release();
     return undefined;
   } catch (err) {
     if (err instanceof BundleMismatchError || (isAnyErrorARefusal && err instanceof Error)) return err.message;
