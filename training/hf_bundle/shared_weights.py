@@ -2,16 +2,15 @@
 
 Graphs that wrap the same PyTorch module (the T5 embedding lives in both `gen_encoder` and `gen_decoder`) hold
 byte-identical initializers; the bundle keeps one copy (docs/bundle-format.md, "Files"). The layout is the one of
-`share_weights` in `training/ra_blip/onnx_bundle.py` (same content key, 64-byte alignment, same inline threshold).
-It differs in taking the `ModelProto` straight from the exporter instead of a saved file: a full-size graph
-(InstructBLIP's ViT-g, a T5-XL encoder or decoder) exceeds protobuf's 2 GiB limit, so it cannot be saved inline
-first, and externalising before the first save keeps each `.onnx` file small. Graphs go in one at a time, so
-the export never holds every graph in memory at once.
+`WeightsFile` in `training/ra_blip/onnx_bundle.py` (the same `content_key`, 64-byte alignment and inline threshold).
+It differs in saving each graph as soon as it is externalised, and in counting the bytes it avoided: a full-size graph
+(InstructBLIP's ViT-g, a T5-XL encoder or decoder) exceeds protobuf's 2 GiB limit, so it cannot be saved inline first,
+and externalising before the first save keeps each `.onnx` file small. Graphs go in one at a time, so the export never
+holds every graph in memory at once.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -19,7 +18,7 @@ from types import TracebackType
 import onnx
 from onnx import numpy_helper
 
-from training.ra_blip.onnx_bundle import INLINE_MAX_BYTES, WEIGHTS_FILE
+from training.ra_blip.onnx_bundle import INLINE_MAX_BYTES, WEIGHTS_FILE, content_key
 
 _ALIGN_BYTES = 64  # each tensor starts on a 64-byte boundary so readers can map it without copying
 
@@ -73,7 +72,7 @@ class SharedWeightsWriter:
         if len(data) < INLINE_MAX_BYTES:
             return
         self._seen += 1
-        digest = hashlib.sha256(f"{tensor.data_type}:{list(tensor.dims)}:".encode() + data).hexdigest()
+        digest = content_key(tensor.data_type, data)
         if digest in self._offsets:
             self._dedup_bytes += len(data)
         else:

@@ -66,7 +66,7 @@ class GraphSpec:
 
 @dataclass(frozen=True)
 class SharedWeights:
-    """What `share_weights` did: initializers moved out, distinct tensors written, bytes of `weights.bin`."""
+    """What `save_sharing_weights` (or a `WeightsFile`) did: initializers moved out, distinct tensors written, bytes of `weights.bin`."""
 
     n_external: int
     n_unique: int
@@ -120,6 +120,12 @@ def _stamp_specs(values: Sequence[onnx.ValueInfoProto], specs: Sequence[TensorSp
                 entry.dim_value = dim
 
 
+def content_key(data_type: int, data: bytes) -> str:
+    """Dedup key of an initializer in `weights.bin`: its dtype and bytes. Dims stay in the graph, so tensors of one
+    content but different shapes (an int8 table read as `[N, K]` and as `[N, K / 32, 32]`) share storage too."""
+    return hashlib.sha256(f"{data_type}:".encode() + data).hexdigest()
+
+
 class WeightsFile:
     """`weights.bin` being written: `externalize` moves a graph's initializers of at least `INLINE_MAX_BYTES` into
     it, storing each distinct content (dtype and bytes) once, and points the graph at it (ONNX external data).
@@ -145,8 +151,7 @@ class WeightsFile:
             if array.nbytes < INLINE_MAX_BYTES:
                 continue
             data = np.ascontiguousarray(array).tobytes()
-            # Dims stay in the graph, so tensors of one content but different shapes share storage too.
-            key = hashlib.sha256(f"{tensor.data_type}:".encode() + data).hexdigest()
+            key = content_key(tensor.data_type, data)
             if key not in self._offsets:
                 self._out.write(b"\0" * (-self._out.tell() % _ALIGN_BYTES))
                 self._offsets[key] = (self._out.tell(), len(data))
@@ -175,11 +180,10 @@ def save_graph(model: onnx.ModelProto, path: Path) -> None:
     onnx.checker.check_model(str(path))
 
 
-def share_weights(paths: Sequence[Path], weights_path: Path) -> SharedWeights:
-    """Rewrite self-contained graph files (weights inline) to share one `weights_path`."""
+def save_sharing_weights(models: Mapping[Path, onnx.ModelProto], weights_path: Path) -> SharedWeights:
+    """Save in-memory graphs (weights inline) to their paths, all sharing one `weights_path`, written afresh."""
     with WeightsFile(weights_path) as weights:
-        for path in paths:
-            model = onnx.load(str(path))
+        for path, model in models.items():
             weights.externalize(model)
             save_graph(model, path)
         return weights.summary()

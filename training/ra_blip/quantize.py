@@ -20,7 +20,7 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
-from .onnx_bundle import SharedWeights, share_weights
+from .onnx_bundle import SharedWeights, save_sharing_weights
 
 QUANTIZE_MODES = ("int8",)
 DEFAULT_BLOCK_SIZE = 32
@@ -62,15 +62,15 @@ def quantize_bundle(
     """Quantize each graph's weights in place (see the module doc), then dedup them into `weights_path` again."""
     if mode not in QUANTIZE_MODES:
         raise ValueError(f"quantize mode {mode!r} is not one of {QUANTIZE_MODES}")
-    for path in paths:
-        model = onnx.load(str(path))
+    # Every graph is read (with its weights) before `weights_path` is written afresh.
+    models = {path: onnx.load(str(path)) for path in paths}
+    for model in models.values():
         quantize_graph(model, block_size)
-        onnx.save_model(model, str(path))
-    return share_weights(paths, weights_path)
+    return save_sharing_weights(models, weights_path)
 
 
-def quantize_graph(model: onnx.ModelProto, block_size: int = DEFAULT_BLOCK_SIZE) -> int:
-    """Rewrite the weight-reading nodes of `model`; returns how many it rewrote. Unused fp32 weights are dropped."""
+def quantize_graph(model: onnx.ModelProto, block_size: int = DEFAULT_BLOCK_SIZE) -> None:
+    """Rewrite the weight-reading nodes of `model` in place; the fp32 weights they no longer read are dropped."""
     initializers = {tensor.name: tensor for tensor in model.graph.initializer}
     cache: dict[tuple[str, bool], QuantizedWeights | None] = {}
     added: set[str] = set()
@@ -124,7 +124,6 @@ def quantize_graph(model: onnx.ModelProto, block_size: int = DEFAULT_BLOCK_SIZE)
     model.graph.initializer.extend(kept)
     if count and not any(opset.domain == _CONTRIB_DOMAIN for opset in model.opset_import):
         model.opset_import.append(helper.make_opsetid(_CONTRIB_DOMAIN, 1))
-    return count
 
 
 def _is_vector_or_absent(node: onnx.NodeProto, index: int, initializers: dict[str, onnx.TensorProto]) -> bool:
