@@ -28,6 +28,8 @@ export interface AbstainSummary {
   readonly abstain_precision: number | null;
   readonly abstain_recall: number | null;
   readonly abstain_f1: number | null;
+  /** Recall over the unanswerable questions that came with an image (a picture of nothing in the knowledge base). */
+  readonly abstain_recall_with_image: number | null;
 }
 
 /**
@@ -70,5 +72,14 @@ export function summariseAbstention(outcomes: readonly QuestionOutcome[]): Absta
   const recall = unanswerable === 0 ? null : truePositives / unanswerable;
   // No unanswerable question: F1 is undefined. No abstention at all (or none right) while some exist: F1 is 0.
   const f1 = recall === null ? null : truePositives === 0 ? 0 : (2 * truePositives) / (abstained + unanswerable);
-  return { abstained, unanswerable, abstain_precision: precision, abstain_recall: recall, abstain_f1: f1 };
+  const withImage = outcomes.filter((o) => o.question.isUnanswerable && o.question.imagePath !== undefined);
+  const withImageRecall = withImage.length === 0 ? null : withImage.filter(abstainedBy).length / withImage.length;
+  return {
+    abstained,
+    unanswerable,
+    abstain_precision: precision,
+    abstain_recall: recall,
+    abstain_f1: f1,
+    abstain_recall_with_image: withImageRecall,
+  };
 }

@@ -86,6 +86,7 @@ export function assembleReport(input: ReportInput): EvalReport {
     abstain_precision: abstention.abstain_precision,
     abstain_recall: abstention.abstain_recall,
     abstain_f1: abstention.abstain_f1,
+    abstain_recall_with_image: abstention.abstain_recall_with_image,
     ablations: input.ablations,
     targets: checkTargets({
       recall_at_5: retrieval.recall_at_5,

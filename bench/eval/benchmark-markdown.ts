@@ -68,6 +68,7 @@ function mainSection(r: EvalReport): string {
     ['abstain precision', formatRatio(r.abstain_precision)],
     ['abstain recall', formatRatio(r.abstain_recall)],
     ['abstain F1', formatRatio(r.abstain_f1)],
+    ['abstain recall, questions with an image of nothing known', formatRatio(r.abstain_recall_with_image)],
   ];
   const phrasing = phrasingSection(r);
   return [

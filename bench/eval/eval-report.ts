@@ -59,6 +59,8 @@ export interface EvalReport {
   readonly abstain_precision: number | null;
   readonly abstain_recall: number | null;
   readonly abstain_f1: number | null;
+  /** Abstain recall over unanswerable questions that come with an image of nothing in the knowledge base. */
+  readonly abstain_recall_with_image: number | null;
   readonly ablations: AblationsReport | null;
   readonly targets: readonly TargetCheck[];
   readonly settings: EvalSettings;

@@ -3,7 +3,7 @@
  * knowledge and attribute records, held-out entities, the entity split, and images too ambiguous to ask about.
  * @module
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { findImageTwins } from './image-twins.js';
@@ -12,6 +12,7 @@ import {
   attributeRecordSchema,
   entityRecordSchema,
   knowledgeRecordSchema,
+  pretrainRecordSchema,
   type AttributeRecord,
   type EntityRecord,
   type KnowledgeRecord,
@@ -27,6 +28,12 @@ const minShapeCoverage = 0.02;
 
 const heldOutSchema = z.object({ entity: z.string(), name: z.string(), reason: z.string() });
 
+/** An image the knowledge base holds nothing about: `key` splits it like an entity, `image` is relative to the KB. */
+export interface UnknownImage {
+  readonly key: string;
+  readonly image: string;
+}
+
 /** The loaded knowledge base plus the builder's seeded decisions. */
 export interface QuestionContext {
   readonly kbDir: string;
@@ -39,6 +46,8 @@ export interface QuestionContext {
   readonly heldOut: readonly z.infer<typeof heldOutSchema>[];
   /** Image ids that must not be shown in a "which one is this?" question. */
   readonly ambiguousImages: ReadonlySet<string>;
+  /** Images of nothing in the knowledge base (the pre-training icons): questions about them must be abstained on. */
+  readonly unknownImages: readonly UnknownImage[];
 }
 
 const splitMemo = new Map<string, Split>();
@@ -90,6 +99,10 @@ export async function loadQuestionContext(kbDir: string, seed: number): Promise<
     .object({ held_out_entities: z.array(heldOutSchema) })
     .parse(JSON.parse(readFileSync(join(kbDir, 'manifest.json'), 'utf8')));
   const attributesById = new Map(attributes.map((a) => [a.id, a]));
+  const pretrainPath = join(kbDir, 'pretrain.jsonl');
+  const unknownImages = (existsSync(pretrainPath) ? readJsonl(pretrainPath, pretrainRecordSchema) : [])
+    .filter((p) => p.source === 'icons')
+    .map((p) => ({ key: `icon/${p.id}`, image: p.image }));
   const subgroupOf = new Map(entities.map((e) => [e.entity, e.facts.subgroup ?? '']));
   const images = knowledge.filter((k) => k.modality === 'image' && k.image !== undefined);
   const twins = await findImageTwins(
@@ -112,5 +125,6 @@ export async function loadQuestionContext(kbDir: string, seed: number): Promise<
     attributesById,
     heldOut: manifest.held_out_entities,
     ambiguousImages: new Set([...twins, ...tooSmall.map((k) => k.id)]),
+    unknownImages,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Unanswerable questions: the knowledge base holds nothing that answers them, so the right output is to abstain
- * (`answers: []`, `gold: []`). Three kinds: fictional entities (invented countries and emoji), real emoji held out of
- * the knowledge base (no Twemoji image), and real countries whose data lacks the fact (Antarctica has no capital).
+ * (`answers: []`, `gold: []`). Four kinds: fictional entities (invented countries and emoji), real emoji held out of
+ * the knowledge base (no Twemoji image), real countries whose data lacks the fact (Antarctica has no capital), and
+ * image questions that come with an image of nothing in the knowledge base (a brand logo asked about as a flag).
  * Phrasings come from the answerable families; negatives are the items a retriever would plausibly return.
  * @module
  */
@@ -26,6 +27,19 @@ const countryFamilies: readonly { family: string; role: string }[] = [
   { family: 'larger', role: 'area' },
 ];
 const emojiFamilies = ['emoji_group', 'emoji_subgroup', 'emoji_colour', 'emoji_group_check'];
+
+/** Share of the pre-training icons asked about as unknown images (about 40 dev and 80 test questions). */
+export const unknownImageRate = 0.12;
+
+/** Image-question families asked with an unknown image, with the source and item role a retriever would return. */
+const unknownImageFamilies: readonly { family: string; source: 'countries' | 'emoji'; role: string }[] = [
+  { family: 'flag_country', source: 'countries', role: 'flag' },
+  { family: 'flag_capital', source: 'countries', role: 'flag' },
+  { family: 'shape_country', source: 'countries', role: 'shape' },
+  { family: 'shape_capital', source: 'countries', role: 'shape' },
+  { family: 'emoji_name', source: 'emoji', role: 'emoji' },
+  { family: 'emoji_image_group', source: 'emoji', role: 'emoji' },
+];
 
 function abstain(base: Omit<QuestionInstance, 'type' | 'answers' | 'match' | 'gold'>): QuestionInstance {
   return { ...base, type: 'unanswerable', answers: [], match: 'abstain', gold: [] };
@@ -138,6 +152,39 @@ function draftMissingFacts(ctx: QuestionContext, countries: readonly EntityRecor
   );
 }
 
+/**
+ * A question that comes with an image the knowledge base holds nothing about: a user's photo of something else. The
+ * images are the pre-training icons, which are never knowledge items (pre-training sees their captions, as it sees
+ * the images of test entities; no question about them is trained on outside the train split).
+ */
+function draftUnknownImages(ctx: QuestionContext): QuestionInstance[] {
+  const bySource = {
+    countries: ctx.entities.filter((e) => e.source === 'countries'),
+    emoji: ctx.entities.filter((e) => e.source === 'emoji'),
+  };
+  return ctx.unknownImages.flatMap(({ key, image }) => {
+    const rng = randomFor(ctx, 'unknown-image', key);
+    if (rng.next() >= unknownImageRate) return [];
+    const { family, source, role } = rng.pick(unknownImageFamilies);
+    const candidates = bySource[source];
+    if (candidates.length === 0) return [];
+    const decoys = rng.shuffle(candidates).map((e) => e.entity);
+    return [
+      abstain({
+        family,
+        variant: 'unknown-image',
+        entity: key,
+        entities: [key],
+        source,
+        split: assignSplit(ctx.seed, key),
+        slots: {},
+        image,
+        negatives: collectNegatives([], [mapRole(ctx, decoys, role)]),
+      }),
+    ];
+  });
+}
+
 /** All unanswerable instances. */
 export function draftUnanswerableQuestions(ctx: QuestionContext): QuestionInstance[] {
   const countries = ctx.entities.filter((e) => e.source === 'countries');
@@ -146,5 +193,6 @@ export function draftUnanswerableQuestions(ctx: QuestionContext): QuestionInstan
     ...(countries.length > 0 ? draftFictionalCountries(ctx, countries) : []),
     ...(emoji.length > 0 ? draftMissingEmoji(ctx, emoji) : []),
     ...draftMissingFacts(ctx, countries),
+    ...draftUnknownImages(ctx),
   ];
 }

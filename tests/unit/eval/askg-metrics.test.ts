@@ -41,7 +41,21 @@ describe('abstain precision, recall and F1', () => {
       abstain_precision: 0.5,
       abstain_recall: 0.5,
       abstain_f1: 0.5,
+      abstain_recall_with_image: null,
     });
+  });
+
+  it('reports recall over the unanswerable questions that came with an image on its own', () => {
+    const withImage = () =>
+      evalQuestion({ type: 'unanswerable', key: { answers: [], match: 'abstain' }, imagePath: '/kb/logo.png' });
+    const summary = summariseAbstention([
+      outcome(withImage(), { abstained: true }),
+      outcome(withImage(), { answer: 'peru', abstained: false }),
+      outcome(withImage(), { answer: 'lima', abstained: false }),
+      outcome(unanswerable(), { abstained: true }),
+    ]);
+    expect(summary.abstain_recall).toBe(0.5);
+    expect(summary.abstain_recall_with_image).toBeCloseTo(1 / 3, 10);
   });
 
   it('gives F1 0 when the model never abstains, and null when nothing is unanswerable', () => {

@@ -11,6 +11,7 @@ import { questionRecordSchema, type QuestionRecord, type Split } from '../../../
 import { templateFamilies } from '../../../training/kb/question-templates.js';
 
 const countries = ['ARG', 'AUT', 'BOL', 'BRA', 'CHE', 'CHL', 'COL', 'CZE', 'DEU', 'ECU', 'ESP', 'FRA', 'HUN', 'ITA', 'JPN', 'NOR', 'PER', 'POL', 'PRT', 'PRY', 'SJM', 'SVK', 'URY', 'VEN']; // prettier-ignore
+const icons = 'dotenv,aircall,apachedruid,astra,beekeeperstudio,boxysvg,celery,cnet,coppel,datto,dogecoin,elixir,fathom,fortran,gitconnected,googlekeep,handshake,html5,instacart,juejin,kofax,libretube,macpaw,mercurial,moscowmetro,nextcloud,odido,osf,phabricator,polkadot,pusher,raylib,riscv,sass,signal,spacex,streamlit,tasmota,tildapublishing,turborepo'.split(','); // prettier-ignore
 const emoji = ['1F34E', '1F34A', '1F34C', '1F349', '1F680', '1F681', '1F682', '1F683', '1F600', '1F601', '1F602', '1F603', '1F436', '1F431', '1F42D', '1F439', '2764', '1F499', '1F49A', '1F49B']; // prettier-ignore
 
 describe('benchmark question builder', () => {
@@ -20,8 +21,12 @@ describe('benchmark question builder', () => {
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'kb-questions-'));
-    const select = [...countries.map((c) => `country/${c}`), ...emoji.map((e) => `emoji/${e}`)].join(',');
-    const options = parseKbOptions(['--out', root, '--select', select, '--skip-icons']);
+    const select = [
+      ...countries.map((c) => `country/${c}`),
+      ...emoji.map((e) => `emoji/${e}`),
+      ...icons.map((i) => `icon/${i}`),
+    ].join(',');
+    const options = parseKbOptions(['--out', root, '--select', select]);
     await buildKnowledgeBase(options);
     stats = await buildQuestions({ kbDir: root, seed: options.seed });
     for (const split of ['train', 'dev', 'test'] as const) {
@@ -98,6 +103,19 @@ describe('benchmark question builder', () => {
     expect(shown).not.toContain('country/NOR');
     expect(shown).not.toContain('country/SJM');
     expect(shown.length).toBeGreaterThan(0);
+  });
+
+  it('asks image questions about images of nothing in the knowledge base, to be abstained on', () => {
+    const knowledgeImages = new Set(
+      readJsonl(join(root, 'knowledge.jsonl'), knowledgeRecordSchema).map((k) => k.image),
+    );
+    const unknown = all().filter((q) => q.type === 'unanswerable' && q.image !== undefined);
+    expect(unknown.length).toBeGreaterThan(0);
+    for (const q of unknown) {
+      expect(q.image).toMatch(/^pretrain-images\/[0-9a-f]{16}\.png$/);
+      expect(knowledgeImages.has(q.image), q.qid).toBe(false);
+      expect(templateFamilies.get(q.family)?.type, q.qid).toBe('image_question');
+    }
   });
 
   it('ships the image of image questions and names both entities of a comparison', () => {
