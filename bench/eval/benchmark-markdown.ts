@@ -203,7 +203,9 @@ const DEFINITIONS = `## Metric definitions
   and recall are those of the "relevant" judgements over the same pairs: most references are not gold, so a model that
   names nothing still has a high relevance accuracy, and recall shows it.
 - **abstain precision / recall / F1**: abstention as a classifier, positive class = the model abstained
-  (\`relevant: none\` or no answer), truth = the question is unanswerable.
+  (\`relevant: none\` or no answer), truth = the question is unanswerable. **abstain recall, questions with an image of
+  nothing known**: the same recall over the unanswerable questions that come with an image (a logo asked about as a
+  flag, an outline or an emoji; docs/data.md, "Unanswerable questions").
 - **Pipeline**: each knowledge item is embedded by the TypeScript runtime (image items through ViT, the Q-Former with
   the caption as instruction and the fusion module) and indexed in the embedded vector index. A question is embedded
   with \`embedText\`, or, when it comes with an image, with the image+question fusion embedding; the top 10 are

@@ -122,3 +122,24 @@ def test_a_masked_example_keeps_the_question_for_retrieval_and_masks_the_prompt_
     assert prompt_question(example) == "[MASK] is the capital of Alpha?"
     unmasked = make_example(question, kb, random.Random(4), CONFIG, list(kb.items))
     assert unmasked.prompt_question is None and prompt_question(unmasked) == question.question
+
+
+def test_a_question_image_of_nothing_stored_is_retrieved_with_its_image_and_abstains(tmp_path: Path) -> None:
+    kb = knowledge_base(tmp_path)
+    logo = Question(qid="u0", type="unanswerable", question="Whose flag is this?", answers=(), gold=(), negatives=(),
+                    split="train", entity="icon/0123456789abcdef", image="pretrain-images/0123456789abcdef.png")
+    asked: list[tuple[str, str | None]] = []
+
+    def retrieve(text: str, image: str | None) -> list[str]:
+        asked.append((text, image))
+        return ["flag-alpha", "cap-alpha", "noise-3", "noise-7", "noise-1"]
+
+    config = Stage3Config(steps=1, batch_size=4, lr=1e-3, max_references=4, retrieved_references=4, p_selection=0.0,
+                          p_extra_distractors=0.0, p_linked_question=1.0)
+    for seed in range(20):
+        example = make_example(logo, kb, random.Random(seed), config, list(kb.items), retrieve)
+        assert example.relevant == () and example.answer is None  # "relevant: none"
+        assert example.question_image == logo.image and example.linked_item is None
+        assert example.question == logo.question  # no caption leads: the image links to no stored item
+        assert set(example.references) <= {"flag-alpha", "cap-alpha", "noise-3", "noise-7", "noise-1"}
+    assert set(asked) == {(logo.question, logo.image)}  # retrieved as the service does: image and question fused
