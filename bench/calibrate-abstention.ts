@@ -28,6 +28,8 @@ export interface BiasRow {
   readonly abstain_precision: number | null;
   readonly abstain_recall: number;
   readonly abstain_f1: number;
+  /** Recall over unanswerable questions that come with an image of nothing known (reported, not chosen on). */
+  readonly abstain_recall_with_image: number | null;
 }
 
 /**
@@ -97,6 +99,7 @@ async function main(argv: readonly string[]): Promise<void> {
       accuracy: measured(report.accuracy, 'accuracy'),
       relevance_accuracy: measured(report.relevance_accuracy, 'relevance_accuracy'),
       ...abstention(report),
+      abstain_recall_with_image: report.abstain_recall_with_image,
     };
     rows.push(row);
     process.stderr.write(`[calibrate] bias ${bias}: accuracy ${row.accuracy}, abstain F1 ${row.abstain_f1}\n`);

@@ -8,6 +8,7 @@ const row = (bias: number, accuracy: number, abstainF1: number): BiasRow => ({
   abstain_precision: abstainF1,
   abstain_recall: abstainF1,
   abstain_f1: abstainF1,
+  abstain_recall_with_image: null,
 });
 
 describe('choosing the abstention bias', () => {
