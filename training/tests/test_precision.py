@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from training.recipe.precision import autocast, choose_precision, resolve_precision, similarity
+from training.recipe.precision import autocast, choose_precision, resolve_precision, similarity, time_linear
 from training.tests.conftest import CONFIG_DIR
 from training.recipe.recipe_config import load_recipe
 
@@ -65,3 +65,11 @@ def test_auto_resolves_to_a_real_precision_once_and_autocasts_accordingly() -> N
     with autocast("auto"):
         out = torch.nn.Linear(8, 4)(torch.randn(2, 8))
     assert out.dtype == (torch.bfloat16 if resolved == "bf16" else torch.float32)
+
+
+def test_measuring_the_precision_leaves_the_seeded_random_stream_alone() -> None:
+    torch.manual_seed(7)
+    expected = torch.rand(3)
+    torch.manual_seed(7)
+    assert time_linear(False, rows=8, d_in=8, d_out=8, repeats=1) > 0
+    assert torch.equal(torch.rand(3), expected)
