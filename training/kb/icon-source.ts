@@ -1,5 +1,6 @@
 /**
- * Brand icons from npm `simple-icons`, for image-caption pre-training only (never knowledge items, never questions).
+ * Brand icons from npm `simple-icons`: image-caption pre-training pairs, never knowledge items. A share of them come
+ * with unanswerable image questions (an image of nothing in the knowledge base; `questions-unanswerable.ts`).
  * Each monochrome icon is painted in its brand colour so that pre-training also sees colour.
  * @module
  */

@@ -5,7 +5,7 @@
  */
 import type { EntityRecord, FactFacet, KbSource } from './kb-records.js';
 
-/** An image to render. `kind: 'icon'` drafts go to pre-training only. */
+/** An image to render. `kind: 'icon'` drafts are never knowledge items (pre-training, and unknown-image questions). */
 export interface ImageDraft {
   readonly entity: string;
   readonly entityName: string;
@@ -13,7 +13,7 @@ export interface ImageDraft {
   readonly kind: 'flag' | 'shape' | 'emoji' | 'icon';
   readonly caption: string;
   readonly svg: Buffer;
-  /** Whether to measure colour attributes (knowledge images; icons are pre-training only). */
+  /** Whether to measure colour attributes (knowledge images; icons are never knowledge). */
   readonly isColourMeasured: boolean;
 }
 

@@ -46,7 +46,7 @@ function describeSources(hasIcons: boolean): SourceEntry[] {
     sources.push(
       entry('simple-icons', {
         content_licence: 'CC0-1.0 (brand marks remain trademarks of their owners)',
-        used_for: 'image-caption pairs for pre-training only',
+        used_for: 'image-caption pairs for pre-training; images of nothing known in unanswerable questions',
       }),
     );
   }
