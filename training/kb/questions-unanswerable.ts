@@ -157,11 +157,10 @@ function draftMissingFacts(ctx: QuestionContext, countries: readonly EntityRecor
  * images are the pre-training icons, which are never knowledge items (pre-training sees their captions, as it sees
  * the images of test entities; no question about them is trained on outside the train split).
  */
-function draftUnknownImages(ctx: QuestionContext): QuestionInstance[] {
-  const bySource = {
-    countries: ctx.entities.filter((e) => e.source === 'countries'),
-    emoji: ctx.entities.filter((e) => e.source === 'emoji'),
-  };
+function draftUnknownImages(
+  ctx: QuestionContext,
+  bySource: Readonly<Record<'countries' | 'emoji', readonly EntityRecord[]>>,
+): QuestionInstance[] {
   return ctx.unknownImages.flatMap(({ key, image }) => {
     const rng = randomFor(ctx, 'unknown-image', key);
     if (rng.next() >= unknownImageRate) return [];
@@ -193,6 +192,6 @@ export function draftUnanswerableQuestions(ctx: QuestionContext): QuestionInstan
     ...(countries.length > 0 ? draftFictionalCountries(ctx, countries) : []),
     ...(emoji.length > 0 ? draftMissingEmoji(ctx, emoji) : []),
     ...draftMissingFacts(ctx, countries),
-    ...draftUnknownImages(ctx),
+    ...draftUnknownImages(ctx, { countries, emoji }),
   ];
 }

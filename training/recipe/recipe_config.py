@@ -13,7 +13,8 @@ from .precision import check_precision
 @dataclass(frozen=True)
 class StagePrecision:
     """The precision field every stage has, checked on construction: "bf16" runs the forward passes under CPU
-    autocast, "auto" does so only where this CPU runs bf16 faster (recipe/precision.py). Keyword-only, so that it follows each stage's own fields."""
+    autocast, "auto" does so only where this CPU runs bf16 faster (recipe/precision.py). Keyword-only, so that it
+    follows each stage's own fields."""
 
     precision: str = field(default="fp32", kw_only=True)
 
