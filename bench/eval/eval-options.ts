@@ -44,7 +44,7 @@ export interface EvalOptions {
   readonly predictions?: string;
   /** Seed of the subsets, distractors and their order. @default '1234' */
   readonly seed: string;
-  /** Least visual-key similarity that links a question image (visual entity linking). @default DEFAULT_VISUAL_LINK_THRESHOLD (0.9999) */
+  /** Least visual-key similarity that links a question image (visual entity linking). @default DEFAULT_VISUAL_LINK_THRESHOLD (0.985) */
   readonly visualLinkThreshold: number;
   /** Overrides the main bundle's `askg.abstainLogitBias` (the calibration sweep, `bench/calibrate-abstention.ts`). */
   readonly abstainLogitBias?: number;

@@ -3,7 +3,7 @@
  * answer time reuses, and the visual keys of image items that visual entity linking searches), cached on disk under
  * `<cacheRoot>/<configHash>/<fingerprint>/` so that a re-run with the same bundle and knowledge base skips the work.
  * The fingerprint hashes every bundle file and `knowledge.jsonl`, so a retrained bundle (or a rebuilt knowledge base)
- * with an unchanged config never reads stale vectors. A cache written before visual keys existed gets them added.
+ * with an unchanged config never reads stale vectors. A cache without the current kind of visual key gets them added.
  * @module
  */
 import { createHash } from 'node:crypto';
@@ -20,13 +20,13 @@ import {
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelRuntime } from '../../src/core/model/index.js';
-import { embedVisualKeys } from '../../src/core/pipeline/index.js';
+import { computeVisualKeys } from '../../src/core/pipeline/index.js';
 import type { ImageFeatures, KnowledgeInput } from '../../src/core/ports.js';
 import type { KnowledgeBase } from './eval-data.js';
 import { startProgress } from './progress-line.js';
 
 /**
- * Vectors `[d_embed]` of every item, ViT features `[n_patch, d_vit]` and visual keys `[d_embed]` of every image item,
+ * Vectors `[d_embed]` of every item, ViT features `[n_patch, d_vit]` and visual keys `[d_embed]` (`computeVisualKeys`) of every image item,
  * keyed by id.
  */
 export interface KnowledgeEmbeddings {
@@ -75,7 +75,8 @@ function toInput(item: KnowledgeBase['items'][number], image?: Uint8Array): Know
 
 type CachedEmbeddings = Omit<KnowledgeEmbeddings, 'visualKeys' | 'cacheDir' | 'isFromCache'> & { meta: CacheMeta };
 
-const VISUAL_KEYS_FILE = 'visual-keys.f32';
+/** Named for the kind of key, so a cache of another kind (the model's image embeddings, `visual-keys.f32`) is not read. */
+const VISUAL_KEYS_FILE = 'pixel-keys.f32';
 
 function asFloats(blob: Buffer): Float32Array {
   return new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4);
@@ -122,21 +123,21 @@ function writeVisualKeys(dir: string, meta: CacheMeta, keys: ReadonlyMap<string,
   renameSync(staging, join(dir, VISUAL_KEYS_FILE));
 }
 
-/** Visual keys of the image items, as ingest computes them (`embedVisualKeys`: the image with no caption). */
-async function embedKnowledgeVisualKeys(
-  runtime: ModelRuntime,
+/** Visual keys of the image items, as ingest computes them (`computeVisualKeys`). */
+async function computeKnowledgeVisualKeys(
   kb: KnowledgeBase,
   imageIds: readonly string[],
+  dEmbed: number,
   chunkSize: number,
 ): Promise<Map<string, Float32Array>> {
   const byId = new Map(kb.items.map((item) => [item.id, item]));
   const keys = new Map<string, Float32Array>();
-  const progress = startProgress('embedding visual keys', imageIds.length);
+  const progress = startProgress('computing visual keys', imageIds.length);
   for (let at = 0; at < imageIds.length; at += chunkSize) {
     const chunk = imageIds.slice(at, at + chunkSize);
     const images = await Promise.all(chunk.map((id) => readFile(join(kb.dir, byId.get(id)!.image!))));
-    const embedded = await embedVisualKeys(runtime, images);
-    chunk.forEach((id, i) => keys.set(id, embedded[i]!.embedding));
+    const computed = await computeVisualKeys(images, dEmbed);
+    chunk.forEach((id, i) => keys.set(id, computed[i]!));
     progress.advance(chunk.length);
   }
   progress.finish();
@@ -185,7 +186,7 @@ export async function embedKnowledgeBase(
   if (cached !== undefined) {
     let visualKeys = readVisualKeys(dir, cached.meta);
     if (visualKeys === undefined) {
-      visualKeys = await embedKnowledgeVisualKeys(runtime, kb, cached.meta.imageIds, chunkSize);
+      visualKeys = await computeKnowledgeVisualKeys(kb, cached.meta.imageIds, cached.meta.dEmbed, chunkSize);
       writeVisualKeys(dir, cached.meta, visualKeys);
     }
     return { vectors: cached.vectors, features: cached.features, visualKeys, cacheDir: dir, isFromCache: true };
@@ -215,7 +216,7 @@ export async function embedKnowledgeBase(
     nPatch: dims.nPatch,
     dVit: dims.dVit,
   };
-  const visualKeys = await embedKnowledgeVisualKeys(runtime, kb, meta.imageIds, chunkSize);
+  const visualKeys = await computeKnowledgeVisualKeys(kb, meta.imageIds, meta.dEmbed, chunkSize);
   writeCache(dir, meta, { vectors, features, visualKeys });
   return { vectors, features, visualKeys, cacheDir: dir, isFromCache: false };
 }

@@ -61,7 +61,7 @@ const EnvironmentSchema = z.strictObject({
   RABLIP_MAX_NEW_TOKENS: int(1, 1_024).default(32),
   RABLIP_NUM_BEAMS: int(1, 16).default(1),
   /** Visual entity linking: least visual-key similarity of a question image to a stored image (above 1: off). */
-  RABLIP_VISUAL_LINK_THRESHOLD: z.coerce.number().min(0).max(2).default(0.9999),
+  RABLIP_VISUAL_LINK_THRESHOLD: z.coerce.number().min(0).max(2).default(0.985),
   // Ingestion
   RABLIP_PASSAGE_MAX_CHARS: int(50, 8_000).default(400),
   RABLIP_INGEST_BATCH_SIZE: int(1, 1_000).default(16),

@@ -1,7 +1,7 @@
 /**
  * The bundle contract's "rows must not depend on their batch" (docs/bundle-format.md), checked when a bundle loads.
- * Visual keys are embedded many images to a call and matched at 0.9999 cosine, and concurrent answers share one
- * `generate`, so a bundle that breaks it fails silently: question images stop linking and answers change with load.
+ * Ingest embeds many images to a call, and concurrent answers share one `generate`, so a bundle that breaks it fails
+ * silently: an item's vector and features, and an answer, change with whatever shared its batch.
  * @module
  */
 import { BundleMismatchError } from '../errors.js';

@@ -30,7 +30,7 @@ export interface AnswerOptions {
   readonly generation: Required<GenerationOptions>;
   /** Deadline of each model call (question embedding, generation). */
   readonly modelTimeoutMs: number;
-  /** Least visual-key similarity that links a question image to a stored image item. @default 0.9999 */
+  /** Least visual-key similarity that links a question image to a stored image item. @default 0.985 */
   readonly visualLinkThreshold?: number;
 }
 

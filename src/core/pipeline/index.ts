@@ -59,5 +59,11 @@ export {
 export { runIngestJob, type JobIdentity, type JobOutcome } from './run-ingest-job.js';
 export { estimateTokens, referenceCost, referenceTokenAllowance, type TokenBudget } from './token-budget.js';
 export { uploadKnowledge, type UploadOptions } from './upload-knowledge.js';
-export { embedVisualKeys, VISUAL_NAMESPACE_SUFFIX, visualKeyInput, visualNamespace } from './visual-keys.js';
+export {
+  computeVisualKeys,
+  VISUAL_NAMESPACE_SUFFIX,
+  visualKeyGrid,
+  visualKeyOfPixels,
+  visualNamespace,
+} from './visual-keys.js';
 export { MODEL_RETRY_AFTER_S, withModelDeadline } from './with-model-deadline.js';

@@ -12,7 +12,7 @@ import type { EmbeddedKnowledge, KnowledgeInput, KnowledgeMetadata, ModelClient,
 import { attributesBlobKey, imageBlobKeys } from './blob-keys.js';
 import { encodeImageFeatures } from './features-codec.js';
 import type { IngestServices } from './pipeline-services.js';
-import { embedVisualKeys, visualNamespace } from './visual-keys.js';
+import { computeVisualKeys, visualNamespace } from './visual-keys.js';
 
 /** Progress of one ingestion, in items. */
 export interface IngestProgress {
@@ -120,22 +120,20 @@ function staleBlobRecords(existing: readonly VectorRecord[], written: readonly V
 }
 
 /** The visual-key records of the image items the model embedded (the image decoded, so its key will too). */
-async function embedItemVisualKeys(
-  services: IngestServices,
-  outcomes: readonly EmbedOutcome[],
-): Promise<VectorRecord[]> {
+async function computeItemVisualKeys(outcomes: readonly EmbedOutcome[]): Promise<VectorRecord[]> {
   const images = outcomes.flatMap((outcome) =>
     'embedded' in outcome && outcome.planned.item.kind === 'image'
-      ? [{ planned: outcome.planned, image: outcome.planned.item.image }]
+      ? [{ planned: outcome.planned, image: outcome.planned.item.image, dimension: outcome.embedded.embedding.length }]
       : [],
   );
-  const keys = await embedVisualKeys(
-    services.model,
+  if (images.length === 0) return [];
+  const keys = await computeVisualKeys(
     images.map((entry) => entry.image),
+    images[0]!.dimension,
   );
   return images.map(({ planned }, i) => ({
     id: planned.item.id,
-    values: keys[i]!.embedding,
+    values: keys[i]!,
     metadata: planned.metadata,
   }));
 }
@@ -170,7 +168,7 @@ async function ingestBatch(
       ? [{ id: outcome.planned.item.id, values: outcome.embedded.embedding, metadata: outcome.planned.metadata }]
       : [],
   );
-  const visualKeys = await embedItemVisualKeys(services, outcomes);
+  const visualKeys = await computeItemVisualKeys(outcomes);
   // The item first, then its key: a key never points at an item that is not stored (delete goes the other way).
   if (records.length > 0) await services.index.upsert(tenant, records);
   if (visualKeys.length > 0) await services.index.upsert(visualNamespace(tenant), visualKeys);

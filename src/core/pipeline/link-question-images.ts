@@ -5,24 +5,24 @@
  * @module
  */
 import type { ImageFeatures, ModelClient, VectorIndex, VectorMatch } from '../ports.js';
-import { embedVisualKeys, visualNamespace } from './visual-keys.js';
+import { computeVisualKeys, visualNamespace } from './visual-keys.js';
 import { withModelDeadline } from './with-model-deadline.js';
 
 /**
- * Default link threshold (cosine similarity of two visual keys): links exact copies of a stored image only. The key of
- * the same bytes is the same up to float rounding (dev split: 1 ± 1e-6), but the trained model never learned to tell
- * images apart with an empty instruction, so keys of look-alikes crowd near 1: with each dev question image's own item
- * left out, the best other image scores 0.9653-0.99956 (median 0.9979), and a JPEG re-encode of the same picture
- * ~0.9993. 0.95 would link every unknown image to some stored one; 0.9999 made no such link on dev and kept every copy.
- * A question image below it keeps the fused (image + question) retrieval. See docs/adapters.md, "Visual entity linking".
+ * Default link threshold (cosine similarity of two visual keys): the highest that links every dev question image as
+ * stored, as a JPEG of its 192-px render (quality 85, own item 0.9913 or more) and upscaled to 256 px (0.9869 or more),
+ * measured by `bench/visual-link-threshold.ts` (`docs/adapters.md`, "Visual entity linking"). The best stored match
+ * of 1 of the 3,470 logos that are no knowledge item passes it (0.9869). A stored look-alike can pass it too (11 of
+ * 213 dev images have another stored image at 0.985 or more: flags that differ in a shade), which links only when
+ * the image's own item is not stored.
  */
-export const DEFAULT_VISUAL_LINK_THRESHOLD = 0.9999;
+export const DEFAULT_VISUAL_LINK_THRESHOLD = 0.985;
 
 /** What linking found for one question image. */
 export interface ImageLink {
   /** The stored image item the question image shows (score = visual-key similarity), when one reached the threshold. */
   readonly linked?: VectorMatch;
-  /** ViT features `[n_patch, d_vit]` of the question image, computed with the key; the generator can reuse them. */
+  /** ViT features `[n_patch, d_vit]` of the question image, computed beside the key; the generator reuses them. */
   readonly features?: ImageFeatures;
 }
 
@@ -41,8 +41,9 @@ export interface LinkServices {
 }
 
 /**
- * Links each image to the stored image item it shows, if any: its visual key (`embedVisualKeys`), then one top-1
- * query per image in `visualNamespace(namespace)`.
+ * Links each image to the stored image item it shows, if any: its visual key (`computeVisualKeys`), then one top-1
+ * query per image in `visualNamespace(namespace)`. The images' ViT features come from one model call (the image with
+ * no caption), which also gives the index dimension the keys are padded to.
  * @returns one link per image, in order.
  */
 export async function linkQuestionImages(
@@ -53,16 +54,20 @@ export async function linkQuestionImages(
 ): Promise<{ links: ImageLink[]; embedMs: number; retrieveMs: number }> {
   if (images.length === 0) return { links: [], embedMs: 0, retrieveMs: 0 };
   const embedStart = performance.now();
-  const keys = await withModelDeadline(
-    embedVisualKeys(services.model, images),
+  const embedded = await withModelDeadline(
+    services.model.embedKnowledge(images.map((image) => ({ kind: 'image', image, caption: '' }))),
     options.modelTimeoutMs,
     'embedding the question image',
   );
+  if (embedded.length !== images.length)
+    throw new Error(`model returned ${embedded.length} embeddings for ${images.length} question images`);
+  const keys = await computeVisualKeys(images, embedded[0]!.embedding.length);
   const embedMs = performance.now() - embedStart;
   const retrieveStart = performance.now();
   const links = await Promise.all(
-    keys.map(async ({ embedding, features }): Promise<ImageLink> => {
-      const [best] = await services.index.query(visualNamespace(namespace), embedding, 1);
+    keys.map(async (key, i): Promise<ImageLink> => {
+      const [best] = await services.index.query(visualNamespace(namespace), key, 1);
+      const features = embedded[i]!.features;
       return {
         ...(best !== undefined && best.score >= options.threshold && { linked: best }),
         ...(features !== undefined && { features }),

@@ -46,7 +46,7 @@ export function describeVectorIndexContract(name: string, getIndex: () => Vector
       expect(await index.fetch(a, ['a-only'])).toHaveLength(1);
     });
 
-    it('takes a visual namespace (`<tenant>#visual`) through every call, apart from the tenant’s own', async () => {
+    it('takes a visual namespace (`<tenant>#pixels`) through every call, apart from the tenant’s own', async () => {
       const index = getIndex();
       const tenant = freshNamespace('t');
       const visual = visualNamespace(tenant);

@@ -47,18 +47,6 @@ export function bagOfWords(text: string): Float32Array {
   return vector.map((value) => value / norm);
 }
 
-/** A unit vector `[FAKE_DIMENSIONS]` that depends only on `bytes`: the fake's visual key of an image. */
-export function pixelKey(bytes: Uint8Array): Float32Array {
-  const vector = new Float32Array(FAKE_DIMENSIONS);
-  let digest = createHash('sha256').update(bytes).digest();
-  for (let i = 0; i < FAKE_DIMENSIONS; i += 8) {
-    for (let j = 0; j < 8; j++) vector[i + j] = digest.readUInt32LE(j * 4) / 0xffffffff - 0.5;
-    digest = createHash('sha256').update(digest).digest();
-  }
-  const norm = Math.hypot(...vector) || 1;
-  return vector.map((value) => value / norm);
-}
-
 function referenceText(reference: GenerateRequest['references'][number]): string {
   return reference.kind === 'text' ? reference.text : reference.caption;
 }
@@ -107,8 +95,7 @@ export class FakeModelClient implements ModelClient {
       if (this.options.refuseImage?.(item.image)) throw new InvalidImageError('fake model cannot decode this image');
       const [nPatch, dVit] = FAKE_FEATURE_DIMS;
       const data = Float32Array.from({ length: nPatch * dVit }, (_, i) => (item.image.length % 97) + i / 10);
-      const embedding = item.caption === '' ? pixelKey(item.image) : bagOfWords(item.caption);
-      return { embedding, features: { dims: [nPatch, dVit], data } };
+      return { embedding: bagOfWords(item.caption), features: { dims: [nPatch, dVit], data } };
     });
   }
 

@@ -1,13 +1,11 @@
 /**
  * The committed int8 demo bundle (models/ra-blip-mini): a row's output must not depend on the other rows of its batch,
- * because visual keys are embedded many images to a call and matched at 0.9999 cosine (`embedVisualKeys`), and
- * concurrent answers are micro-batched into one `generate`.
+ * because ingest embeds many images to a call and concurrent answers are micro-batched into one `generate`.
  */
 import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelRuntime } from '../../../src/core/model/index.js';
-import { visualKeyInput } from '../../../src/core/pipeline/index.js';
 
 const BUNDLE = resolve(import.meta.dirname, '../../../models/ra-blip-mini');
 let runtime: ModelRuntime;
@@ -29,15 +27,16 @@ afterAll(async () => {
 });
 
 describe('the shipped int8 bundle', () => {
-  it('gives an image the same visual key alone and in a batch of unlike images', async () => {
+  it('gives an image the same embedding and features alone and in a batch of unlike images', async () => {
     const images = await Promise.all([
       bands(['#009246', '#ffffff', '#ce2b37']),
       bands(['#000000', '#dd0000', '#ffce00']),
       bands(['#0055a4', '#ffffff', '#ef4135']),
       bands(['#ffffff', '#ffffff', '#ffffff']),
     ]);
-    const [alone] = await runtime.embedKnowledge([visualKeyInput(images[0]!)]);
-    const batched = await runtime.embedKnowledge(images.map(visualKeyInput));
+    const asInput = (image: Buffer) => ({ kind: 'image' as const, image, caption: 'Flag of somewhere' });
+    const [alone] = await runtime.embedKnowledge([asInput(images[0]!)]);
+    const batched = await runtime.embedKnowledge(images.map(asInput));
     const diff = Math.max(...alone!.embedding.map((v, i) => Math.abs(v - batched[0]!.embedding[i]!)));
     expect(diff).toBeLessThan(1e-5);
     const features = Math.max(...alone!.features!.data.map((v, i) => Math.abs(v - batched[0]!.features!.data[i]!)));

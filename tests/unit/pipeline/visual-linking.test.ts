@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   answerQuestion,
   assembleKnowledge,
+  computeVisualKeys,
   linkedQueryText,
   removeKnowledge,
   retrieveKnowledge,
@@ -13,7 +14,7 @@ import {
   visualNamespace,
 } from '../../../src/core/pipeline/index.js';
 import type { VectorMatch } from '../../../src/core/ports.js';
-import { pixelKey } from '../../support/fakes/fake-model-client.js';
+import { FAKE_DIMENSIONS } from '../../support/fakes/fake-model-client.js';
 import { fakeServices, type FakeServices } from '../../support/fakes/fake-services.js';
 import { solidPng } from '../../support/fakes/image-fixtures.js';
 import { answerOptions, uploadOptions } from '../../support/fakes/pipeline-options.js';
@@ -36,19 +37,19 @@ async function seeded(services: FakeServices, flag: Uint8Array): Promise<void> {
 }
 
 describe('visual keys at ingest', () => {
-  it('stores one key per image item in the visual namespace, with the item’s metadata, one image per model call', async () => {
+  it('stores one key per image item in the visual namespace, with the item’s metadata, and no model call for it', async () => {
     const services = fakeServices();
     const flag = await solidPng(8, 8);
     await seeded(services, flag);
     expect(services.index.size(visualNamespace('acme'))).toBe(1);
     const [key] = await services.index.fetch(visualNamespace('acme'), ['flag-asm']);
     const [item] = await services.index.fetch('acme', ['flag-asm']);
-    expect(Array.from(key?.values ?? [])).toEqual(Array.from(pixelKey(flag)));
+    const [expected] = await computeVisualKeys([flag], FAKE_DIMENSIONS);
+    expect(Array.from(key?.values ?? [])).toEqual(Array.from(expected!));
     expect(key?.metadata).toEqual(item?.metadata);
-    const keyCalls = services.model.calls.embedKnowledge.filter((call) =>
-      call.some((input) => input.kind === 'image' && input.caption === ''),
-    );
-    expect(keyCalls).toEqual([[{ kind: 'image', image: flag, caption: '' }]]);
+    expect(services.model.calls.embedKnowledge.flat().filter((input) => input.kind === 'image')).toEqual([
+      { kind: 'image', image: flag, caption: 'Flag of American Samoa' },
+    ]);
   });
 
   it('is idempotent: the same upload again writes nothing and calls no model', async () => {
@@ -151,9 +152,9 @@ describe('retrieving for a batch of questions', () => {
       [
         { question: 'What does Freedonia export?' },
         { question: 'Flag of American Samoa capital?', image: flag },
-        { question: 'What is this?', image: await solidPng(5, 5) },
+        { question: 'What is this?', image: await solidPng(5, 5, { r: 10, g: 10, b: 200 }) },
       ],
-      { topK: 2, visualLinkThreshold: 0.9999 },
+      { topK: 2, visualLinkThreshold: 0.985 },
     );
     expect(results[0]).toMatchObject({ matches: [{ id: 'cheese' }, expect.anything()] });
     expect(results[0]?.linkedId).toBeUndefined();

@@ -1,0 +1,140 @@
+/**
+ * `npx tsx bench/invented-flags.ts [--kb build/kb] [--out build/probes/invented-flags] [--count 52] [--seed S]`
+ *
+ * Writes three `--questions` files that probe image questions beyond exact copies of stored images:
+ * - `invented.jsonl`: `count` flags of no country (`training/kb/invented-flags.ts`), each asked one of the test split's
+ *   flag-question phrasings in turn, `answers: []` (the model should abstain);
+ * - `real.jsonl`: every test-split flag question with its stored flag image (an exact copy, which visual linking finds);
+ * - `real-jpeg.jsonl`: the same questions with the flag as a user would send it, the 192-px render as a JPEG
+ *   (quality 85), which is no exact copy, so visual linking does not find it and retrieval is the fused one.
+ *
+ * Evaluate each with `npm run eval -- --questions <out>/<file> --no-ablations --json`. A model that abstains on the
+ * invented flags only because no stored image matched would abstain on `real-jpeg.jsonl` too. Also writes
+ * `flags.jsonl` (layout and measured colours of each invented flag) and `contact-sheet.png` (them as the model sees them).
+ * @module
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import sharp from 'sharp';
+import { colourSetKey, inventFlags } from '../training/kb/invented-flags.js';
+import { readJsonl, writeJsonl } from '../training/kb/jsonl-file.js';
+import { attributeRecordSchema } from '../training/kb/kb-records.js';
+import { questionRecordSchema, type QuestionRecord } from '../training/kb/question-record.js';
+import { SeededRandom } from '../training/kb/seeded-random.js';
+
+/** Image-question families whose image is a flag. */
+const flagFamilies: ReadonlySet<string> = new Set(['flag_country', 'flag_capital']);
+
+/** The distinct phrasings of the flag families among `questions`, in template order. */
+export function flagPhrasings(questions: readonly QuestionRecord[]): { templateId: string; question: string }[] {
+  const byTemplate = new Map<string, string>();
+  for (const q of questions) {
+    if (flagFamilies.has(q.family) && q.image !== undefined && !byTemplate.has(q.template_id))
+      byTemplate.set(q.template_id, q.question);
+  }
+  return [...byTemplate.entries()]
+    .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+    .map(([templateId, question]) => ({ templateId, question }));
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      kb: { type: 'string', default: 'build/kb' },
+      out: { type: 'string', default: 'build/probes/invented-flags' },
+      count: { type: 'string', default: '52' },
+      seed: { type: 'string', default: 'invented-flags-1' },
+    },
+    strict: true,
+  });
+  const count = Number(values.count);
+  if (!Number.isInteger(count) || count < 1 || count > 500) throw new Error('--count must be an integer in 1..500');
+  const kb = resolve(values.kb);
+  const out = resolve(values.out);
+  mkdirSync(join(out, 'flags'), { recursive: true });
+
+  const realColourSets = new Set(
+    readJsonl(join(kb, 'attributes.jsonl'), attributeRecordSchema)
+      .filter((a) => a.kind === 'flag')
+      .map((a) => colourSetKey(a.colours)),
+  );
+  const test = readJsonl(join(kb, 'questions', 'test.jsonl'), questionRecordSchema);
+  const phrasings = flagPhrasings(test);
+  if (phrasings.length === 0) throw new Error(`${kb}/questions/test.jsonl has no flag questions: run npm run kb:build`);
+
+  const flags = await inventFlags(new SeededRandom(values.seed), count, realColourSets);
+  const invented = flags.map((flag, i) => {
+    const phrasing = phrasings[i % phrasings.length] ?? phrasings[0];
+    const image = `flags/${String(i + 1).padStart(3, '0')}.png`;
+    writeFileSync(join(out, image), flag.modelPng);
+    return { flag, image, phrasing };
+  });
+  const flagQuestions = test.filter(
+    (q) => flagFamilies.has(q.family) && q.image?.startsWith('images/') === true && q.answers.length > 0,
+  );
+  const real = flagQuestions.map((q) => ({
+    question: q.question,
+    answers: q.answers,
+    image: relative(out, join(kb, q.image ?? '')),
+  }));
+  mkdirSync(join(out, 'jpeg'), { recursive: true });
+  const realJpeg = await Promise.all(
+    flagQuestions.map(async (q, i) => {
+      const image = `jpeg/${String(i + 1).padStart(3, '0')}.jpg`;
+      await sharp(join(kb, (q.image ?? '').replace(/^images\//, 'display/')))
+        .jpeg({ quality: 85 })
+        .toFile(join(out, image));
+      return { question: q.question, answers: q.answers, image };
+    }),
+  );
+  writeJsonl(
+    join(out, 'invented.jsonl'),
+    invented.map(({ image, phrasing }) => ({ question: phrasing?.question, answers: [], image })),
+  );
+  writeJsonl(join(out, 'real.jsonl'), real);
+  writeJsonl(join(out, 'real-jpeg.jsonl'), realJpeg);
+  writeJsonl(
+    join(out, 'flags.jsonl'),
+    invented.map(({ flag, image, phrasing }) => ({
+      image,
+      layout: flag.layout,
+      colours: flag.colours,
+      template_id: phrasing?.templateId,
+    })),
+  );
+  await writeContactSheet(
+    flags.map((f) => f.modelPng),
+    join(out, 'contact-sheet.png'),
+  );
+  process.stderr.write(
+    `[invented-flags] ${flags.length} invented flags over ${phrasings.length} phrasings (invented.jsonl), ${real.length} real test flags as stored (real.jsonl) and as a user's JPEG (real-jpeg.jsonl) → ${out}\n`,
+  );
+}
+
+/** Every image in a grid of 13 columns, 2 px apart, on white. */
+async function writeContactSheet(pngs: readonly Buffer[], path: string): Promise<void> {
+  const columns = 13;
+  const cell = 66;
+  const tiles = await Promise.all(pngs.map((png) => sharp(png).metadata()));
+  const size = Math.max(...tiles.map((t) => t.width ?? 64));
+  if (size > cell) throw new Error(`images of ${size} px do not fit cells of ${cell}`);
+  const rows = Math.ceil(pngs.length / columns);
+  await sharp({
+    create: { width: columns * cell, height: rows * cell, channels: 3, background: { r: 255, g: 255, b: 255 } },
+  })
+    .composite(
+      pngs.map((input, i) => ({ input, left: (i % columns) * cell + 1, top: Math.floor(i / columns) * cell + 1 })),
+    )
+    .png()
+    .toFile(path);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

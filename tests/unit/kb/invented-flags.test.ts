@@ -1,0 +1,49 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { flagPhrasings } from '../../../bench/invented-flags.js';
+import { colourSetKey, drawFlag, flagLayouts, inventFlags } from '../../../training/kb/invented-flags.js';
+import type { QuestionRecord } from '../../../training/kb/question-record.js';
+import { SeededRandom } from '../../../training/kb/seeded-random.js';
+
+describe('invented flags', () => {
+  it('draws every layout with distinct colours, the same way for the same seed', () => {
+    const rng = new SeededRandom('draw');
+    const drafts = Array.from({ length: 200 }, () => drawFlag(rng, ['red', 'green', 'blue', 'white', 'purple']));
+    expect(new Set(drafts.map((d) => d.layout))).toEqual(new Set(flagLayouts));
+    for (const d of drafts) expect(new Set(d.painted).size).toBe(d.painted.length);
+    const again = drawFlag(new SeededRandom('draw'), ['red', 'green', 'blue', 'white', 'purple']);
+    expect(again).toEqual(drafts[0]);
+  });
+
+  it('keeps only flags whose measured colours are what was painted and no real flag’s colour set', async () => {
+    const real = new Set(['red+white', 'blue+white', 'green+red+white', 'blue+red+white']);
+    const flags = await inventFlags(new SeededRandom('probe'), 6, real);
+    expect(flags).toHaveLength(6);
+    for (const flag of flags) {
+      expect(real.has(colourSetKey(flag.colours))).toBe(false);
+      expect(colourSetKey(flag.colours)).toBe(colourSetKey(flag.painted));
+      const meta = await sharp(flag.modelPng).metadata();
+      expect([meta.width, meta.height]).toEqual([64, 64]);
+    }
+  });
+
+  it('says so when too few flags can be invented', async () => {
+    await expect(inventFlags(new SeededRandom('probe'), 5, new Set(), 2)).rejects.toThrow(/invented .* of 5 flags/);
+  });
+
+  it('reads each flag phrasing of a split once, in template order', () => {
+    const q = (family: string, templateId: string, question: string, image?: string) =>
+      ({ family, template_id: templateId, question, ...(image && { image }) }) as QuestionRecord;
+    const phrasings = flagPhrasings([
+      q('flag_country', 'flag_country.10', 'Whose flag?', 'images/a.png'),
+      q('flag_country', 'flag_country.2', 'Which country flies this?', 'images/b.png'),
+      q('flag_country', 'flag_country.2', 'Which country flies this?', 'images/c.png'),
+      q('capital', 'capital.1', 'What is the capital of Peru?'),
+      q('emoji_name', 'emoji_name.1', 'Which emoji is this?', 'images/d.png'),
+    ]);
+    expect(phrasings).toEqual([
+      { templateId: 'flag_country.2', question: 'Which country flies this?' },
+      { templateId: 'flag_country.10', question: 'Whose flag?' },
+    ]);
+  });
+});
