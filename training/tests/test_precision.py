@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 import torch
 
-from training.recipe.precision import autocast, choose_precision, resolve_precision, similarity, time_linear
+from training.recipe import precision
+from training.recipe.precision import (
+    autocast,
+    choose_precision,
+    resolve_precision,
+    similarity,
+    time_linear,
+    time_linear_both,
+)
 from training.tests.conftest import CONFIG_DIR
 from training.recipe.recipe_config import load_recipe
 
@@ -73,3 +81,16 @@ def test_measuring_the_precision_leaves_the_seeded_random_stream_alone() -> None
     torch.manual_seed(7)
     assert time_linear(False, rows=8, d_in=8, d_out=8, repeats=1) > 0
     assert torch.equal(torch.rand(3), expected)
+
+
+def test_both_precisions_are_timed_in_alternating_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[bool] = []
+
+    def fake_time_linear(bf16: bool, repeats: int = 5) -> float:
+        calls.append(bf16)
+        return 0.002 if bf16 else 0.003 - 0.0001 * len(calls)
+
+    monkeypatch.setattr(precision, "time_linear", fake_time_linear)
+    fp32, bf16 = time_linear_both(rounds=3)
+    assert calls == [False, True, False, True, False, True]
+    assert fp32 == pytest.approx(0.003 - 0.0005) and bf16 == 0.002

@@ -42,7 +42,7 @@ export function visualKeyGrid(dimension: number): number {
 /**
  * The visual key of decoded pixels (`[3, size, size]`, channel-major, 0–1) for an index of `dimension`. An image whose
  * cells are all one grey (blank, or a flat grey) has nothing to centre, so its key is its mean colour in the three
- * slots after the cells instead: such images link only to the same flat colour.
+ * slots after the cells instead: it links only to another flat grey picture (of any shade).
  */
 export function visualKeyOfPixels(pixels: Float32Array, size: number, dimension: number): Float32Array {
   const grid = visualKeyGrid(dimension);

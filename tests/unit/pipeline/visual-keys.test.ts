@@ -57,7 +57,7 @@ describe('visual keys', () => {
       expect(dot(stored!, other!)).toBeLessThan(DEFAULT_VISUAL_LINK_THRESHOLD);
   });
 
-  it('gives a flat grey picture its colour as key, so it links only to the same flat colour', () => {
+  it('gives a flat grey picture its colour as key, so it links only to another flat grey', () => {
     const flat = (level: number) => new Float32Array(3 * 8 * 8).fill(level);
     const white = visualKeyOfPixels(flat(1), 8, DIMENSION);
     const grey = visualKeyOfPixels(flat(0.5), 8, DIMENSION);
