@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import sharp, { type Sharp } from 'sharp';
-import { computeVisualKeys } from '../src/core/pipeline/index.js';
+import { computeVisualKeys } from '../src/core/model/visual-keys.js';
 import { readJsonl } from '../training/kb/jsonl-file.js';
 import { knowledgeRecordSchema, pretrainRecordSchema } from '../training/kb/kb-records.js';
 import { questionRecordSchema, splitSchema } from '../training/kb/question-record.js';

@@ -96,9 +96,15 @@ export const infoResponseSchema = z.strictObject({
 /** `embed_text`: one `[batch, d_embed]` tensor, rows in request order. */
 export const embedTextResponseSchema = z.strictObject({ embeddings: wireTensorSchema });
 
-/** `embed_knowledge`: one entry per item; `features` (`[n_patch, d_vit]`) for image items only. */
+/** `embed_knowledge`: one entry per item; `features` (`[n_patch, d_vit]`) and `visualKey` for image items only. */
 export const embedKnowledgeResponseSchema = z.strictObject({
-  items: z.array(z.strictObject({ embedding: wireTensorSchema, features: wireTensorSchema.optional() })),
+  items: z.array(
+    z.strictObject({
+      embedding: wireTensorSchema,
+      features: wireTensorSchema.optional(),
+      visualKey: wireTensorSchema.optional(),
+    }),
+  ),
 });
 
 export const generateResponseSchema = z.strictObject({
@@ -196,6 +202,7 @@ export function toEmbedKnowledgeResponse(
     items: results.map((r) => ({
       embedding: encodeTensor(r.embedding, [r.embedding.length]),
       ...(r.features ? { features: encodeFeatures(r.features) } : {}),
+      ...(r.visualKey ? { visualKey: encodeTensor(r.visualKey, [r.visualKey.length]) } : {}),
     })),
   };
 }
@@ -205,6 +212,7 @@ export function fromEmbedKnowledgeResponse(body: z.infer<typeof embedKnowledgeRe
   return body.items.map((item) => ({
     embedding: decodeTensor(item.embedding).data,
     ...(item.features ? { features: decodeFeatures(item.features) } : {}),
+    ...(item.visualKey ? { visualKey: decodeTensor(item.visualKey).data } : {}),
   }));
 }
 

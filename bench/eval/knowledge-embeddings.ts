@@ -20,7 +20,7 @@ import {
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelRuntime } from '../../src/core/model/index.js';
-import { computeVisualKeys } from '../../src/core/pipeline/index.js';
+import { computeVisualKeys } from '../../src/core/model/visual-keys.js';
 import type { ImageFeatures, KnowledgeInput } from '../../src/core/ports.js';
 import type { KnowledgeBase } from './eval-data.js';
 import { startProgress } from './progress-line.js';

@@ -22,6 +22,8 @@ export type KnowledgeInput =
 export interface EmbeddedKnowledge {
   readonly embedding: Float32Array;
   readonly features?: ImageFeatures;
+  /** Image items only: the near-duplicate fingerprint of the pixels (`[d_embed]`, `src/core/model/visual-keys.ts`). */
+  readonly visualKey?: Float32Array;
 }
 
 /**

@@ -1,11 +1,13 @@
 /**
  * End to end, as a user runs it: `npm start` on a fresh data dir with the trained demo bundle, a new knowledge file
- * dropped into the knowledge folder, a question only that file answers, and a question nothing answers.
+ * dropped into the knowledge folder, a question only that file answers, a question nothing answers, and a demo flag
+ * sent as a JPEG (not the stored file), which visual entity linking must still find.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
@@ -16,6 +18,8 @@ import {
 } from '../support/local-stack/local-stack-process.js';
 
 const BUNDLE_MANIFEST = resolve(import.meta.dirname, '../../models/ra-blip-mini/manifest.json');
+/** The demo knowledge base `npm start` ingests (RABLIP_DEMO_KB_DIR's default), built on first start if missing. */
+const DEMO_KB = resolve(import.meta.dirname, '../../build/kb/demo');
 const hasTrainedBundle = existsSync(BUNDLE_MANIFEST);
 if (!hasTrainedBundle) {
   console.warn(
@@ -34,11 +38,11 @@ describe.skipIf(!hasTrainedBundle)('the local stack, end to end (needs models/ra
   let workDir: string;
   let stack: LocalStack;
 
-  async function ask(question: string) {
+  async function ask(question: string, image?: Buffer) {
     const response = await fetch(`${stack.url}/v1/answer`, {
       method: 'POST',
       headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ question }),
+      body: JSON.stringify({ question, ...(image && { image: image.toString('base64') }) }),
     });
     expect(response.status).toBe(200);
     return response.json();
@@ -95,5 +99,27 @@ describe.skipIf(!hasTrainedBundle)('the local stack, end to end (needs models/ra
   it('abstains on a question that no knowledge answers', async () => {
     const result = await ask('What is the capital of the Kingdom of Narnia?');
     expect(result.abstained).toBe(true);
+  }, 60_000);
+
+  it('links a demo flag sent as a JPEG to its stored item, and an invented flag to nothing', async () => {
+    const lines = (await readFile(join(DEMO_KB, 'knowledge.jsonl'), 'utf8')).split('\n').filter(Boolean);
+    const flag = lines
+      .map((line) => JSON.parse(line) as { id: string; kind?: string; display?: string; caption?: string })
+      .find((item) => item.kind === 'flag' && item.display !== undefined);
+    if (flag?.display === undefined) throw new Error(`no flag with a display image in ${DEMO_KB}`);
+    const jpeg = await sharp(join(DEMO_KB, flag.display)).jpeg({ quality: 85 }).toBuffer();
+    const known = await ask('Which country does this flag belong to?', jpeg);
+    expect(known.evidence[0]).toEqual(expect.objectContaining({ id: flag.id, linked: true }));
+
+    const bands = ['#6a1b9a', '#8b4513', '#9e9e9e'].map(
+      (fill, i) => `<rect y="${i * 40}" width="180" height="40" fill="${fill}"/>`,
+    );
+    const invented = await sharp(
+      Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="180" height="120">${bands.join('')}</svg>`),
+    )
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    const unknown = await ask('Which country does this flag belong to?', invented);
+    expect(unknown.evidence.some((card: { linked?: boolean }) => card.linked)).toBe(false);
   }, 60_000);
 });

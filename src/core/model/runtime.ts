@@ -22,6 +22,7 @@ import type { GenerationConfig, GenerationOptionsInput } from './generation-conf
 import { generateSequences } from './generator.js';
 import { GraphRunner } from './graph-runner.js';
 import { preprocessImage } from './image-preprocess.js';
+import { computeVisualKeys } from './visual-keys.js';
 import type { ImagePreprocessOptions } from './image-preprocess.js';
 import type { AskgSpec, BundleManifest, PromptSpec } from './manifest.js';
 import { buildGeneratorPrompt, buildQformerInstruction, formatReferenceNumber } from './prompt.js';
@@ -144,7 +145,8 @@ export class ModelRuntime {
 
   /**
    * Retrieval vectors for knowledge: an image goes ViT -> Q-Former (its caption as instruction) -> `embed_knowledge`
-   * with the caption, and also returns its ViT features for the cache; text goes through `embed_text`.
+   * with the caption, and also returns its ViT features for the cache and its visual key (`visual-keys.ts`); text
+   * goes through `embed_text`.
    */
   async embedKnowledge(items: readonly KnowledgeInput[]): Promise<EmbeddedKnowledge[]> {
     const images = items.flatMap((item, index) => (item.kind === 'image' ? [{ item, index }] : []));
@@ -162,7 +164,13 @@ export class ModelRuntime {
       const queries = await this.graphs.runQformer(embeds, captions);
       return splitRows(await this.graphs.runEmbedKnowledge(queries, captions), chunk.length);
     });
-    images.forEach((img, i) => (results[img.index] = { embedding: vectors[i]!, features: features[i]! }));
+    const visualKeys = await computeVisualKeys(
+      images.map((i) => i.item.image),
+      vectors[0]?.length ?? 0,
+    );
+    images.forEach(
+      (img, i) => (results[img.index] = { embedding: vectors[i]!, features: features[i]!, visualKey: visualKeys[i]! }),
+    );
     return results;
   }
 

@@ -59,11 +59,5 @@ export {
 export { runIngestJob, type JobIdentity, type JobOutcome } from './run-ingest-job.js';
 export { estimateTokens, referenceCost, referenceTokenAllowance, type TokenBudget } from './token-budget.js';
 export { uploadKnowledge, type UploadOptions } from './upload-knowledge.js';
-export {
-  computeVisualKeys,
-  VISUAL_NAMESPACE_SUFFIX,
-  visualKeyGrid,
-  visualKeyOfPixels,
-  visualNamespace,
-} from './visual-keys.js';
+export { VISUAL_NAMESPACE_SUFFIX, visualNamespace } from './visual-keys.js';
 export { MODEL_RETRY_AFTER_S, withModelDeadline } from './with-model-deadline.js';

@@ -12,7 +12,7 @@ import type { EmbeddedKnowledge, KnowledgeInput, KnowledgeMetadata, ModelClient,
 import { attributesBlobKey, imageBlobKeys } from './blob-keys.js';
 import { encodeImageFeatures } from './features-codec.js';
 import type { IngestServices } from './pipeline-services.js';
-import { computeVisualKeys, visualNamespace } from './visual-keys.js';
+import { visualNamespace } from './visual-keys.js';
 
 /** Progress of one ingestion, in items. */
 export interface IngestProgress {
@@ -119,23 +119,15 @@ function staleBlobRecords(existing: readonly VectorRecord[], written: readonly V
   });
 }
 
-/** The visual-key records of the image items the model embedded (the image decoded, so its key will too). */
-async function computeItemVisualKeys(outcomes: readonly EmbedOutcome[]): Promise<VectorRecord[]> {
-  const images = outcomes.flatMap((outcome) =>
-    'embedded' in outcome && outcome.planned.item.kind === 'image'
-      ? [{ planned: outcome.planned, image: outcome.planned.item.image, dimension: outcome.embedded.embedding.length }]
-      : [],
-  );
-  if (images.length === 0) return [];
-  const keys = await computeVisualKeys(
-    images.map((entry) => entry.image),
-    images[0]!.dimension,
-  );
-  return images.map(({ planned }, i) => ({
-    id: planned.item.id,
-    values: keys[i]!,
-    metadata: planned.metadata,
-  }));
+/** The visual-key records of the image items the model embedded (`EmbeddedKnowledge.visualKey`). */
+function visualKeyRecords(outcomes: readonly EmbedOutcome[]): VectorRecord[] {
+  return outcomes.flatMap((outcome) => {
+    if (!('embedded' in outcome) || outcome.planned.item.kind !== 'image') return [];
+    const { visualKey } = outcome.embedded;
+    if (visualKey === undefined)
+      throw new AppError('model_unavailable', `model returned no visual key for ${outcome.planned.item.id}`);
+    return [{ id: outcome.planned.item.id, values: visualKey, metadata: outcome.planned.metadata }];
+  });
 }
 
 /** Ids of image items of `batch`, whose visual keys live in the visual namespace. */
@@ -168,7 +160,7 @@ async function ingestBatch(
       ? [{ id: outcome.planned.item.id, values: outcome.embedded.embedding, metadata: outcome.planned.metadata }]
       : [],
   );
-  const visualKeys = await computeItemVisualKeys(outcomes);
+  const visualKeys = visualKeyRecords(outcomes);
   // The item first, then its key: a key never points at an item that is not stored (delete goes the other way).
   if (records.length > 0) await services.index.upsert(tenant, records);
   if (visualKeys.length > 0) await services.index.upsert(visualNamespace(tenant), visualKeys);

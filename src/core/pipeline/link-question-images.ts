@@ -5,7 +5,7 @@
  * @module
  */
 import type { ImageFeatures, ModelClient, VectorIndex, VectorMatch } from '../ports.js';
-import { computeVisualKeys, visualNamespace } from './visual-keys.js';
+import { visualNamespace } from './visual-keys.js';
 import { withModelDeadline } from './with-model-deadline.js';
 
 /**
@@ -41,9 +41,8 @@ export interface LinkServices {
 }
 
 /**
- * Links each image to the stored image item it shows, if any: its visual key (`computeVisualKeys`), then one top-1
- * query per image in `visualNamespace(namespace)`. The images' ViT features come from one model call (the image with
- * no caption), which also gives the index dimension the keys are padded to.
+ * Links each image to the stored image item it shows, if any: its visual key and ViT features from one model call
+ * (the image with no caption), then one top-1 query per image in `visualNamespace(namespace)`.
  * @returns one link per image, in order.
  */
 export async function linkQuestionImages(
@@ -61,7 +60,10 @@ export async function linkQuestionImages(
   );
   if (embedded.length !== images.length)
     throw new Error(`model returned ${embedded.length} embeddings for ${images.length} question images`);
-  const keys = await computeVisualKeys(images, embedded[0]!.embedding.length);
+  const keys = embedded.map(({ visualKey }) => {
+    if (visualKey === undefined) throw new Error('model returned no visual key: update the model container');
+    return visualKey;
+  });
   const embedMs = performance.now() - embedStart;
   const retrieveStart = performance.now();
   const links = await Promise.all(

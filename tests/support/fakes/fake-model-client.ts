@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { InvalidImageError } from '../../../src/core/errors.js';
+import { computeVisualKeys } from '../../../src/core/model/visual-keys.js';
 import type {
   EmbeddedKnowledge,
   GenerateRequest,
@@ -43,6 +44,26 @@ export function bagOfWords(text: string): Float32Array {
     const bucket = createHash('sha256').update(word).digest().readUInt32LE(0) % FAKE_DIMENSIONS;
     vector[bucket] = (vector[bucket] ?? 0) + 1;
   }
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((value) => value / norm);
+}
+
+/**
+ * An image's visual key as the real model computes it (`computeVisualKeys`); bytes that are no image, which some
+ * tests hand the fake, get a key hashed from the bytes instead.
+ */
+async function withVisualKey(result: EmbeddedKnowledge, item: KnowledgeInput): Promise<EmbeddedKnowledge> {
+  if (item.kind !== 'image') return result;
+  const visualKey = await computeVisualKeys([item.image], FAKE_DIMENSIONS).then(
+    ([key]) => key!,
+    () => hashedKey(item.image),
+  );
+  return { ...result, visualKey };
+}
+
+function hashedKey(bytes: Uint8Array): Float32Array {
+  const digest = createHash('sha256').update(bytes).digest();
+  const vector = Float32Array.from({ length: FAKE_DIMENSIONS }, (_, i) => digest[i % digest.length]! / 255 - 0.5);
   const norm = Math.hypot(...vector) || 1;
   return vector.map((value) => value / norm);
 }
@@ -90,13 +111,14 @@ export class FakeModelClient implements ModelClient {
 
   async embedKnowledge(items: readonly KnowledgeInput[]): Promise<EmbeddedKnowledge[]> {
     this.calls.embedKnowledge.push(items);
-    return items.map((item) => {
+    const results = items.map((item): EmbeddedKnowledge => {
       if (item.kind === 'text') return { embedding: bagOfWords(item.text) };
       if (this.options.refuseImage?.(item.image)) throw new InvalidImageError('fake model cannot decode this image');
       const [nPatch, dVit] = FAKE_FEATURE_DIMS;
       const data = Float32Array.from({ length: nPatch * dVit }, (_, i) => (item.image.length % 97) + i / 10);
       return { embedding: bagOfWords(item.caption), features: { dims: [nPatch, dVit], data } };
     });
+    return Promise.all(results.map(async (result, i) => withVisualKey(result, items[i]!)));
   }
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {

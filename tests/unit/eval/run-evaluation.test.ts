@@ -118,14 +118,14 @@ describe('evaluation run', () => {
 
   it('adds the visual keys to a cache written before they existed, with the same numbers', async () => {
     const [cacheDir] = readdirSync(join(dir, 'cache'), { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.name === 'visual-keys.f32')
+      .filter((entry) => entry.name === 'pixel-keys.f32')
       .map((entry) => entry.parentPath);
     expect(cacheDir).toBeDefined();
-    rmSync(join(cacheDir!, 'visual-keys.f32'));
+    rmSync(join(cacheDir!, 'pixel-keys.f32'));
     const again = await runEvaluation(
       parseEvalArgs(['--bundle', bundle, '--kb', join(dir, 'kb'), '--cache', join(dir, 'cache'), '--no-ablations']),
     );
-    expect(existsSync(join(cacheDir!, 'visual-keys.f32'))).toBe(true);
+    expect(existsSync(join(cacheDir!, 'pixel-keys.f32'))).toBe(true);
     expect(ratios(again)).toEqual(ratios(report));
   });
 

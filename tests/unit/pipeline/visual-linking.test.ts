@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import {
   answerQuestion,
   assembleKnowledge,
-  computeVisualKeys,
   linkedQueryText,
   removeKnowledge,
   retrieveKnowledge,
@@ -14,6 +13,7 @@ import {
   visualNamespace,
 } from '../../../src/core/pipeline/index.js';
 import type { VectorMatch } from '../../../src/core/ports.js';
+import { computeVisualKeys } from '../../../src/core/model/visual-keys.js';
 import { FAKE_DIMENSIONS } from '../../support/fakes/fake-model-client.js';
 import { fakeServices, type FakeServices } from '../../support/fakes/fake-services.js';
 import { solidPng } from '../../support/fakes/image-fixtures.js';
@@ -37,7 +37,7 @@ async function seeded(services: FakeServices, flag: Uint8Array): Promise<void> {
 }
 
 describe('visual keys at ingest', () => {
-  it('stores one key per image item in the visual namespace, with the item’s metadata, and no model call for it', async () => {
+  it('stores one key per image item in the visual namespace, with the item’s metadata, from the item’s own model call', async () => {
     const services = fakeServices();
     const flag = await solidPng(8, 8);
     await seeded(services, flag);
@@ -47,6 +47,7 @@ describe('visual keys at ingest', () => {
     const [expected] = await computeVisualKeys([flag], FAKE_DIMENSIONS);
     expect(Array.from(key?.values ?? [])).toEqual(Array.from(expected!));
     expect(key?.metadata).toEqual(item?.metadata);
+    // The key comes with the item's own embedding: no extra model call.
     expect(services.model.calls.embedKnowledge.flat().filter((input) => input.kind === 'image')).toEqual([
       { kind: 'image', image: flag, caption: 'Flag of American Samoa' },
     ]);

@@ -4,12 +4,8 @@
  */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import {
-  computeVisualKeys,
-  DEFAULT_VISUAL_LINK_THRESHOLD,
-  visualKeyGrid,
-  visualKeyOfPixels,
-} from '../../../src/core/pipeline/index.js';
+import { computeVisualKeys, visualKeyGrid, visualKeyOfPixels } from '../../../src/core/model/visual-keys.js';
+import { DEFAULT_VISUAL_LINK_THRESHOLD } from '../../../src/core/pipeline/index.js';
 import { InvalidImageError } from '../../../src/core/errors.js';
 
 const DIMENSION = 256;
