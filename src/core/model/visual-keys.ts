@@ -36,15 +36,16 @@ export function visualKeyOfPixels(pixels: Float32Array, size: number, dimension:
   const grid = visualKeyGrid(dimension);
   if (size < grid) throw new Error(`a ${size}-px raster cannot fill a ${grid} × ${grid} key`);
   const plane = size * size;
+  const perChannel = grid * grid;
+  const cells = 3 * perChannel;
   const key = new Float32Array(dimension);
-  const counts = new Float32Array(grid * grid);
+  const counts = new Float32Array(perChannel);
   for (let p = 0; p < plane; p++) {
     const at = Math.floor((Math.floor(p / size) * grid) / size) * grid + Math.floor(((p % size) * grid) / size);
     counts[at]! += 1;
-    for (let c = 0; c < 3; c++) key[c * grid * grid + at]! += pixels[c * plane + p]!;
+    for (let c = 0; c < 3; c++) key[c * perChannel + at]! += pixels[c * plane + p]!;
   }
-  for (let i = 0; i < 3 * grid * grid; i++) key[i]! /= counts[i % (grid * grid)]!;
-  const cells = 3 * grid * grid;
+  for (let i = 0; i < cells; i++) key[i]! /= counts[i % perChannel]!;
   const mean = key.subarray(0, cells).reduce((sum, v) => sum + v, 0) / cells;
   let norm = 0;
   for (let i = 0; i < cells; i++) {
