@@ -1,7 +1,7 @@
 /**
  * `npm run eval -- --split test --json [--bundle DIR] [--kb DIR] [--limit N] [--ablation-limit N] [--questions FILE]
  * [--no-ablations] [--no-askg-bundle DIR] [--cache DIR] [--report FILE | --no-report] [--predictions FILE] [--seed S]
- * [--abstain-bias=B]`
+ * [--abstain-bias=B] [--abstain-bias-unlinked-image=B]`
  *
  * Evaluates a model bundle on the benchmark through the real pipeline with the TypeScript runtime, prints one JSON
  * object (`--json`) or a readable summary on stdout, progress on stderr, and writes `docs/benchmark.md` with its plots

@@ -6,14 +6,20 @@
  *   flag-question phrasings in turn, `answers: []` (the model should abstain);
  * - `real.jsonl`: every test-split flag question with its stored flag image (an exact copy, which visual linking finds);
  * - `real-jpeg.jsonl`: the same questions with the flag as a user would send it, the 192-px render as a JPEG
- *   (quality 85), which is no exact copy, so visual linking does not find it and retrieval is the fused one.
+ *   (quality 85): no exact copy, but its pixel key is near the stored image's, so visual linking finds it;
+ * - `real-photo.jsonl`: the same questions with the flag as a snapshot of it, turned a few degrees, off centre on a
+ *   coloured backdrop (JPEG): answerable, but no near-duplicate of the stored image, so visual linking finds
+ *   nothing and retrieval is the fused one. It measures what abstaining on unlinked question images costs;
+ * - `incidental.jsonl`: as many test-split text-fact questions, each sent with a picture it does not ask about (an
+ *   image-text pre-training logo, which no knowledge item shows): answerable from text alone, it measures what an
+ *   incidental picture costs.
  *
  * Evaluate each with `npm run eval -- --questions <out>/<file> --no-ablations --json`. A model that abstains on the
- * invented flags only because no stored image matched would abstain on `real-jpeg.jsonl` too. Also writes
+ * invented flags only because no stored image matched would abstain on `real-photo.jsonl` too. Also writes
  * `flags.jsonl` (layout and measured colours of each invented flag) and `contact-sheet.png` (them as the model sees them).
  * @module
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -90,12 +96,25 @@ async function main(argv: readonly string[]): Promise<void> {
       return { question: q.question, answers: q.answers, image };
     }),
   );
+  mkdirSync(join(out, 'photo'), { recursive: true });
+  const photoRandom = new SeededRandom(`${values.seed}:photo`);
+  const realPhoto = [];
+  for (const [i, q] of flagQuestions.entries()) {
+    const image = `photo/${String(i + 1).padStart(3, '0')}.jpg`;
+    await writeFlagSnapshot(join(kb, (q.image ?? '').replace(/^images\//, 'display/')), join(out, image), photoRandom);
+    realPhoto.push({ question: q.question, answers: q.answers, image });
+  }
   writeJsonl(
     join(out, 'invented.jsonl'),
     invented.map(({ image, phrasing }) => ({ question: phrasing.question, answers: [], image })),
   );
   writeJsonl(join(out, 'real.jsonl'), real);
   writeJsonl(join(out, 'real-jpeg.jsonl'), realJpeg);
+  writeJsonl(join(out, 'real-photo.jsonl'), realPhoto);
+  writeJsonl(
+    join(out, 'incidental.jsonl'),
+    incidentalPictureQuestions(kb, out, test, flagQuestions.length, values.seed),
+  );
   writeJsonl(
     join(out, 'flags.jsonl'),
     invented.map(({ flag, image, phrasing }) => ({
@@ -110,8 +129,66 @@ async function main(argv: readonly string[]): Promise<void> {
     join(out, 'contact-sheet.png'),
   );
   process.stderr.write(
-    `[invented-flags] ${flags.length} invented flags over ${phrasings.length} phrasings (invented.jsonl), ${real.length} real test flags as stored (real.jsonl) and as a user's JPEG (real-jpeg.jsonl) → ${out}\n`,
+    `[invented-flags] ${flags.length} invented flags over ${phrasings.length} phrasings (invented.jsonl), ${real.length} real test flags as stored (real.jsonl) and as a user's JPEG (real-jpeg.jsonl) and as a snapshot (real-photo.jsonl), ${real.length} text facts with an incidental picture (incidental.jsonl) → ${out}\n`,
   );
+}
+
+/**
+ * `count` text-fact questions of `test`, drawn without replacement, each with a pre-training image (a logo no
+ * knowledge item shows) as an incidental picture.
+ */
+function incidentalPictureQuestions(
+  kb: string,
+  out: string,
+  test: readonly QuestionRecord[],
+  count: number,
+  seed: string,
+): { question: string; answers: string[]; image: string }[] {
+  const random = new SeededRandom(`${seed}:incidental`);
+  const pictures = readdirSync(join(kb, 'pretrain-images')).sort();
+  const facts = test.filter((q) => q.type === 'text_fact' && q.image === undefined);
+  if (pictures.length === 0 || facts.length === 0) throw new Error(`${kb} has no pre-training images or text facts`);
+  const pool = [...facts];
+  const chosen: QuestionRecord[] = [];
+  while (chosen.length < count && pool.length > 0)
+    chosen.push(pool.splice(Math.floor(random.next() * pool.length), 1)[0]!);
+  return chosen.map((q) => ({
+    question: q.question,
+    answers: q.answers,
+    image: relative(out, join(kb, 'pretrain-images', random.pick(pictures))),
+  }));
+}
+
+/** Backdrops of a snapshot: sky, wall, grass, shadow. */
+const snapshotBackdrops = [
+  { r: 135, g: 190, b: 235 },
+  { r: 214, g: 204, b: 186 },
+  { r: 96, g: 140, b: 72 },
+  { r: 70, g: 70, b: 78 },
+] as const;
+
+/**
+ * The flag at `source` as a snapshot of it: turned 4–12 degrees either way, scaled to 55–75 % of a 256-px frame and
+ * placed off centre on one of `snapshotBackdrops`, saved as a JPEG (quality 80).
+ */
+async function writeFlagSnapshot(source: string, path: string, random: SeededRandom): Promise<void> {
+  const frame = 256;
+  const backdrop = random.pick(snapshotBackdrops);
+  const angle = (4 + random.next() * 8) * (random.next() < 0.5 ? -1 : 1);
+  const width = Math.round(frame * (0.55 + random.next() * 0.2));
+  const turned = await sharp(source)
+    .resize({ width, height: width, fit: 'inside' })
+    .rotate(angle, { background: backdrop })
+    .toBuffer({ resolveWithObject: true });
+  const fitted = await sharp(turned.data)
+    .resize({ width: frame - 8, height: frame - 8, fit: 'inside', withoutEnlargement: true })
+    .toBuffer({ resolveWithObject: true });
+  const left = Math.floor(random.next() * (frame - fitted.info.width));
+  const top = Math.floor(random.next() * (frame - fitted.info.height));
+  await sharp({ create: { width: frame, height: frame, channels: 3, background: backdrop } })
+    .composite([{ input: fitted.data, left, top }])
+    .jpeg({ quality: 80 })
+    .toFile(path);
 }
 
 /** Every image (the 64-px model renders) in a grid of 13 columns, 2 px apart, on white. */

@@ -75,6 +75,7 @@ export const invocationRequestSchema = z.discriminatedUnion('operation', [
     operation: z.literal('generate'),
     question: textSchema.min(1),
     questionImage: wireImageSchema.optional(),
+    questionImageLinked: z.boolean().optional(),
     references: z.array(wireReferenceSchema).max(MAX_REFERENCES),
     options: z
       .strictObject({
@@ -222,6 +223,7 @@ export function toGenerateRequest(request: GenerateRequest): InvocationRequest {
     operation: 'generate',
     question: request.question,
     ...(request.questionImage ? { questionImage: toBase64(request.questionImage) } : {}),
+    ...(request.questionImageLinked !== undefined && { questionImageLinked: request.questionImageLinked }),
     references: request.references.map((ref) => ({
       ...(ref.kind === 'image'
         ? { id: ref.id, kind: 'image' as const, features: encodeFeatures(ref.features), caption: ref.caption }
@@ -237,6 +239,7 @@ export function fromGenerateRequest(request: Extract<InvocationRequest, { operat
   return {
     question: request.question,
     ...(request.questionImage ? { questionImage: fromBase64(request.questionImage) } : {}),
+    ...(request.questionImageLinked !== undefined && { questionImageLinked: request.questionImageLinked }),
     references: request.references.map((ref) => ({
       ...(ref.kind === 'image'
         ? { id: ref.id, kind: 'image' as const, features: decodeFeatures(ref.features), caption: ref.caption }

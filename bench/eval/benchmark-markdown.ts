@@ -229,7 +229,7 @@ export function renderBenchmarkMarkdown(report: EvalReport, context: RunContext,
     `- Command: \`${context.command}\``,
     `- Date: ${report.date.slice(0, 10)} (${report.seconds.toFixed(0)} s on ${context.machine})`,
     `- Bundle: \`${report.bundle.name}\` ${report.bundle.version} (\`${report.bundle.configHash}\`) from \`${report.bundle.dir}\`, ` +
-      `abstention bias ${report.bundle.abstainLogitBias} (\`docs/bundle-format.md\`)`,
+      `abstention bias ${report.bundle.abstainLogitBias}, ${report.bundle.abstainLogitBiasUnlinkedImage} for a question image that links to nothing (\`docs/bundle-format.md\`)`,
     `- Knowledge base: \`${report.kb}\`, ${report.counts.knowledge_items} items; ${source}, ${report.counts.questions} questions` +
       (report.settings.limit === null ? '' : ` (a stratified sample, --limit ${report.settings.limit})`),
     ...(report.counts.errors > 0 ? [`- Failed model calls (counted as wrong): ${report.counts.errors}`] : []),

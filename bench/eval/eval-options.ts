@@ -48,6 +48,8 @@ export interface EvalOptions {
   readonly visualLinkThreshold: number;
   /** Overrides the main bundle's `askg.abstainLogitBias` (the calibration sweep, `bench/calibrate-abstention.ts`). */
   readonly abstainLogitBias?: number;
+  /** Overrides the main bundle's `askg.abstainLogitBiasUnlinkedImage` (the calibration sweep). */
+  readonly abstainLogitBiasUnlinkedImage?: number;
 }
 
 const count = z.coerce.number().int().positive();
@@ -69,6 +71,7 @@ const rawSchema = z.strictObject({
   seed: z.string().min(1).default('1234'),
   'visual-link-threshold': z.coerce.number().min(0).max(2).default(DEFAULT_VISUAL_LINK_THRESHOLD),
   'abstain-bias': z.coerce.number().min(-20).max(20).optional(),
+  'abstain-bias-unlinked-image': z.coerce.number().min(-20).max(20).optional(),
 });
 
 const stringFlags = [
@@ -85,6 +88,7 @@ const stringFlags = [
   'seed',
   'visual-link-threshold',
   'abstain-bias',
+  'abstain-bias-unlinked-image',
 ];
 const booleanFlags = ['no-ablations', 'json', 'no-report'];
 
@@ -126,5 +130,8 @@ export function parseEvalArgs(argv: readonly string[]): EvalOptions {
     seed: raw.seed,
     visualLinkThreshold: raw['visual-link-threshold'],
     ...(raw['abstain-bias'] !== undefined && { abstainLogitBias: raw['abstain-bias'] }),
+    ...(raw['abstain-bias-unlinked-image'] !== undefined && {
+      abstainLogitBiasUnlinkedImage: raw['abstain-bias-unlinked-image'],
+    }),
   };
 }

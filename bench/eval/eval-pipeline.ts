@@ -4,7 +4,7 @@
  * @module
  */
 import { resolve } from 'node:path';
-import { ModelRuntime } from '../../src/core/model/index.js';
+import { ModelRuntime, type ModelRuntimeOptions } from '../../src/core/model/index.js';
 import type { KnowledgeBase } from './eval-data.js';
 import { buildKnowledgeIndex, type KnowledgeIndex } from './knowledge-index.js';
 import { embedKnowledgeBase } from './knowledge-embeddings.js';
@@ -18,6 +18,8 @@ export interface BundleInfo {
   readonly configHash: string;
   /** The abstention bias the run used: `--abstain-bias`, else the manifest's `askg.abstainLogitBias`, else 0. */
   readonly abstainLogitBias: number;
+  /** The bias for a question image that linked to nothing (`askg.abstainLogitBiasUnlinkedImage`, or its override). */
+  readonly abstainLogitBiasUnlinkedImage: number;
 }
 
 /** A bundle with its indexed knowledge base. */
@@ -32,17 +34,19 @@ export interface EvalPipeline {
 }
 
 /**
- * Loads `bundleDir` and indexes `kb` with it (vectors cached under `cacheRoot`); `abstainLogitBias` overrides the
- * manifest's.
+ * Loads `bundleDir` and indexes `kb` with it (vectors cached under `cacheRoot`); `biases` override the manifest's.
  */
 export async function openEvalPipeline(
   bundleDir: string,
   kb: KnowledgeBase,
   cacheRoot: string,
-  abstainLogitBias?: number,
+  biases: Pick<ModelRuntimeOptions, 'abstainLogitBias' | 'abstainLogitBiasUnlinkedImage'> = {},
 ): Promise<EvalPipeline> {
   const runtime = await ModelRuntime.load(resolve(bundleDir), {
-    ...(abstainLogitBias !== undefined && { abstainLogitBias }),
+    ...(biases.abstainLogitBias !== undefined && { abstainLogitBias: biases.abstainLogitBias }),
+    ...(biases.abstainLogitBiasUnlinkedImage !== undefined && {
+      abstainLogitBiasUnlinkedImage: biases.abstainLogitBiasUnlinkedImage,
+    }),
   });
   try {
     const { model, dims } = runtime.manifest;
@@ -59,6 +63,7 @@ export async function openEvalPipeline(
         version: model.version,
         configHash: model.configHash,
         abstainLogitBias: runtime.abstainLogitBias,
+        abstainLogitBiasUnlinkedImage: runtime.abstainLogitBiasUnlinkedImage,
       },
       isKnowledgeCached: embeddings.isFromCache,
       close: async () => {

@@ -19,6 +19,8 @@ export interface GenerationJob {
   /** Knowledge ids in prompt order (empty for closed-book). */
   readonly references: readonly string[];
   readonly questionImageFeatures?: ImageFeatures;
+  /** With a question image: whether it linked to a stored image item (it picks the abstention bias). */
+  readonly questionImageLinked?: boolean;
   /** Overrides the question in the Q-Former instructions (`''` for the no-question-instruction ablation). */
   readonly qformerQuestion?: string;
   /** Scores references by: a retrieved one keeps its match score, any other (an injected distractor) gets its inner
@@ -49,7 +51,10 @@ export function toGenerationJob(
     references,
     questionVector: retrieved.questionVector,
     matchScores: retrieved.matchScores,
-    ...(retrieved.questionImageFeatures !== undefined && { questionImageFeatures: retrieved.questionImageFeatures }),
+    ...(retrieved.questionImageFeatures !== undefined && {
+      questionImageFeatures: retrieved.questionImageFeatures,
+      questionImageLinked: retrieved.linkedId !== undefined,
+    }),
     ...(qformerQuestion !== undefined && { qformerQuestion }),
   };
 }
@@ -64,6 +69,7 @@ function toRequest(job: GenerationJob, catalog: ReferenceCatalog, maxNewTokens: 
       return { ...entry.reference, score };
     }),
     ...(job.questionImageFeatures !== undefined && { questionImageFeatures: job.questionImageFeatures }),
+    ...(job.questionImageLinked !== undefined && { questionImageLinked: job.questionImageLinked }),
     ...(job.qformerQuestion !== undefined && { qformerQuestion: job.qformerQuestion }),
     options: { maxNewTokens },
   };

@@ -12,7 +12,8 @@ import type { EvalQuestion } from './eval-question.js';
 import type { EvalReport } from './eval-report.js';
 import { generateOutcomes, toGenerationJob } from './generate-outcomes.js';
 import { BATCH_SIZE, MAX_NEW_TOKENS, REFERENCES, TOP_K } from './pipeline-settings.js';
-import { retrieveQuestions } from './retrieve-questions.js';
+import type { QuestionOutcome } from './question-outcome.js';
+import { retrieveQuestions, type RetrievedQuestion } from './retrieve-questions.js';
 import { runAblations, type AblationsReport } from './run-ablations.js';
 import { sampleStratified } from './stratified-sample.js';
 import { writePredictions } from './write-predictions.js';
@@ -27,13 +28,30 @@ function loadQuestions(options: EvalOptions): EvalQuestion[] {
 
 const secondsSince = (start: number) => Math.round((performance.now() - start) / 100) / 10;
 
+/** What one run produced: the report, and the main run's retrieval and outcomes (aligned). */
+export interface EvaluationRun {
+  readonly report: EvalReport;
+  readonly retrieved: readonly RetrievedQuestion[];
+  readonly outcomes: readonly QuestionOutcome[];
+}
+
 /** Runs the evaluation described by `options`. */
 export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
+  return (await runEvaluationWithOutcomes(options)).report;
+}
+
+/** Runs the evaluation described by `options`, keeping the main run's per-question outcomes. */
+export async function runEvaluationWithOutcomes(options: EvalOptions): Promise<EvaluationRun> {
   const started = performance.now();
   await ensureKnowledgeBase(options.kb, options.split);
   const kb = loadKnowledgeBase(options.kb);
   const questions = loadQuestions(options);
-  const main = await openEvalPipeline(options.bundle, kb, options.cacheDir, options.abstainLogitBias);
+  const main = await openEvalPipeline(options.bundle, kb, options.cacheDir, {
+    ...(options.abstainLogitBias !== undefined && { abstainLogitBias: options.abstainLogitBias }),
+    ...(options.abstainLogitBiasUnlinkedImage !== undefined && {
+      abstainLogitBiasUnlinkedImage: options.abstainLogitBiasUnlinkedImage,
+    }),
+  });
   try {
     const timings: Record<string, number> = { knowledge: secondsSince(started) };
     let mark = performance.now();
@@ -80,7 +98,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
       timings.ablations = secondsSince(mark);
     }
 
-    return assembleReport({
+    const report = assembleReport({
       options,
       knowledgeItems: kb.items.length,
       bundle: main.bundle,
@@ -90,6 +108,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
       timings,
       seconds: secondsSince(started),
     });
+    return { report, retrieved, outcomes };
   } finally {
     await main.close();
   }

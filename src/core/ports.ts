@@ -48,6 +48,11 @@ export interface GenerateRequest {
   readonly question: string;
   /** Raw bytes of an image that comes with the question (PNG, JPEG or WebP). */
   readonly questionImage?: Uint8Array;
+  /**
+   * With a question image: whether visual entity linking matched it to a stored image item. `false` (the picture
+   * shows nothing the index holds) makes generation use the bundle's `askg.abstainLogitBiasUnlinkedImage`.
+   */
+  readonly questionImageLinked?: boolean;
   readonly references: readonly GenerationReference[];
   readonly options?: GenerationOptions;
 }

@@ -101,7 +101,7 @@ describe.skipIf(!hasTrainedBundle)('the local stack, end to end (needs models/ra
     expect(result.abstained).toBe(true);
   }, 60_000);
 
-  it('links a demo flag sent as a JPEG to its stored item, and an invented flag to nothing', async () => {
+  it('links a demo flag sent as a JPEG to its stored item and answers; an invented flag links to nothing and abstains', async () => {
     const lines = (await readFile(join(DEMO_KB, 'knowledge.jsonl'), 'utf8')).split('\n').filter(Boolean);
     const flag = lines
       .map((line) => JSON.parse(line) as { id: string; kind?: string; display?: string; caption?: string })
@@ -110,6 +110,7 @@ describe.skipIf(!hasTrainedBundle)('the local stack, end to end (needs models/ra
     const jpeg = await sharp(join(DEMO_KB, flag.display)).jpeg({ quality: 85 }).toBuffer();
     const known = await ask('Which country does this flag belong to?', jpeg);
     expect(known.evidence[0]).toEqual(expect.objectContaining({ id: flag.id, linked: true }));
+    expect(known.abstained).toBe(false);
 
     const bands = ['#6a1b9a', '#8b4513', '#9e9e9e'].map(
       (fill, i) => `<rect y="${i * 40}" width="180" height="40" fill="${fill}"/>`,
@@ -121,5 +122,7 @@ describe.skipIf(!hasTrainedBundle)('the local stack, end to end (needs models/ra
       .toBuffer();
     const unknown = await ask('Which country does this flag belong to?', invented);
     expect(unknown.evidence.some((card: { linked?: boolean }) => card.linked)).toBe(false);
+    // A picture of nothing the index holds gets the bundle's unlinked-image abstention threshold.
+    expect(unknown.abstained).toBe(true);
   }, 60_000);
 });

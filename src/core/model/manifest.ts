@@ -54,6 +54,12 @@ const askgSchema = z.strictObject({
    * often. Calibrated on the dev split after training (`bench/calibrate-abstention.ts`). @default 0
    */
   abstainLogitBias: z.number().finite().optional(),
+  /**
+   * Replaces `abstainLogitBias` for a question whose image visual entity linking matched to no stored image
+   * (`GenerateRequest.questionImageLinked: false`): the entity it shows is then unknown to the index. Calibrated on
+   * dev with `abstainLogitBias`. @default abstainLogitBias
+   */
+  abstainLogitBiasUnlinkedImage: z.number().finite().optional(),
 });
 
 const dimsSchema = z.strictObject({

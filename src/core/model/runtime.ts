@@ -39,6 +39,8 @@ export interface ModelRuntimeOptions extends LoadBundleOptions, ImagePreprocessO
   readonly maxEmbedBatch?: number;
   /** Overrides the manifest's `askg.abstainLogitBias` (the calibration sweep sets it). @default the manifest's */
   readonly abstainLogitBias?: number;
+  /** Overrides the manifest's `askg.abstainLogitBiasUnlinkedImage` (the calibration sweep sets it). @default the manifest's */
+  readonly abstainLogitBiasUnlinkedImage?: number;
 }
 
 /** A generate request whose options may also set `minNewTokens` and `lengthPenalty`. */
@@ -73,7 +75,8 @@ export class ModelRuntime {
   /** One typed call per graph, for low-level use (parity tests, other families). */
   readonly graphs: GraphRunner;
   private readonly options: ModelRuntimeOptions;
-  private abstainBias: readonly LogitsProcessor[] | undefined;
+  /** Abstention-bias processors by bias, built on first use. */
+  private readonly abstainBias = new Map<number, readonly LogitsProcessor[]>();
   private askgGrammar: AskgGrammar | undefined;
 
   constructor(bundle: ModelBundle, options: ModelRuntimeOptions = {}) {
@@ -187,7 +190,6 @@ export class ModelRuntime {
     const prompts = requests.map((r) => this.buildPrompt(r));
     const imageQueries = await this.queryImageSlots(requests);
     const { wordPieces } = this.bundle.tokenizers.generator;
-    const abstainBias = this.abstainBiasProcessors(askg);
     const grammar = this.outputGrammar(askg, spec);
     const sequences = await this.decode(
       prompts.map((p, i) => ({
@@ -199,7 +201,7 @@ export class ModelRuntime {
       prompts.map((p, i) => [
         ...(wordPieces && configs[i]!.wholeWords ? [wholeWordProcessor(p.inputIds, wordPieces)] : []),
         ...(configs[i]!.answerGrammar ? [grammar.processor(requests[i]!.references.length)] : []),
-        ...abstainBias,
+        ...this.abstainBiasProcessors(askg, this.abstainLogitBiasFor(requests[i]!)),
       ]),
     );
     const modelMs = performance.now() - started;
@@ -350,18 +352,38 @@ export class ModelRuntime {
     return this.options.abstainLogitBias ?? this.manifest.askg?.abstainLogitBias ?? 0;
   }
 
-  /** The abstention-bias processor, when the bias is not 0; built on the first answer, then reused. */
-  private abstainBiasProcessors(askg: AskgSpec): readonly LogitsProcessor[] {
-    if (this.abstainBias !== undefined) return this.abstainBias;
-    const bias = this.abstainLogitBias;
-    if (bias === 0) return (this.abstainBias = []);
+  /**
+   * The abstention bias for a question whose image linked to no stored image: the `abstainLogitBiasUnlinkedImage`
+   * option, else the manifest's, else `abstainLogitBias`.
+   */
+  get abstainLogitBiasUnlinkedImage(): number {
+    return (
+      this.options.abstainLogitBiasUnlinkedImage ??
+      this.manifest.askg?.abstainLogitBiasUnlinkedImage ??
+      this.abstainLogitBias
+    );
+  }
+
+  /** The bias for one request: the unlinked-image bias when its question image linked to nothing. */
+  private abstainLogitBiasFor(request: RuntimeGenerateRequest): number {
+    const hasImage = request.questionImage !== undefined || request.questionImageFeatures !== undefined;
+    return hasImage && request.questionImageLinked === false
+      ? this.abstainLogitBiasUnlinkedImage
+      : this.abstainLogitBias;
+  }
+
+  /** The abstention-bias processor for `bias` (none for 0); built on first use, then reused. */
+  private abstainBiasProcessors(askg: AskgSpec, bias: number): readonly LogitsProcessor[] {
+    const built = this.abstainBias.get(bias);
+    if (built !== undefined) return built;
     const tokenizer = this.bundle.tokenizers.generator;
     const prefix = tokenizer.encode(askg.relevantPrefix, { addSpecialTokens: false });
     const [noneId] = tokenizer.encode(askg.none, { addSpecialTokens: false });
     if (noneId === undefined)
       throw new AppError('bundle_mismatch', `askg.none ${JSON.stringify(askg.none)} has no tokens`);
-    this.abstainBias = [biasAfterPrefixProcessor(prefix, noneId, bias)];
-    return this.abstainBias;
+    const processors = bias === 0 ? [] : [biasAfterPrefixProcessor(prefix, noneId, bias)];
+    this.abstainBias.set(bias, processors);
+    return processors;
   }
 
   /** ASKG's output grammar over the generator's tokens (`askg-grammar.ts`); built once. */

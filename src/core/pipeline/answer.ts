@@ -159,7 +159,10 @@ export async function answerQuestion(
   const generated = await withModelDeadline(
     services.model.generate({
       question: retrieved.question,
-      ...(request.image !== undefined && { questionImage: request.image }),
+      ...(request.image !== undefined && {
+        questionImage: request.image,
+        questionImageLinked: retrieved.linkedId !== undefined,
+      }),
       references,
       options: options.generation,
     }),

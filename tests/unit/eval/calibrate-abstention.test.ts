@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { abstention, chooseBias, type BiasRow } from '../../../bench/calibrate-abstention.js';
+import {
+  abstention,
+  chooseBias,
+  pairOutcomes,
+  scorePairs,
+  type BiasRow,
+  type BiasRun,
+} from '../../../bench/calibrate-abstention.js';
+import { evalQuestion, outcome } from './eval-factories.js';
 
-const row = (bias: number, accuracy: number, abstainF1: number): BiasRow => ({
+const row = (bias: number, accuracy: number, abstainF1: number, unlinked = bias): BiasRow => ({
   bias,
+  bias_unlinked_image: unlinked,
   accuracy,
   relevance_accuracy: 0.9,
   abstain_precision: abstainF1,
@@ -22,6 +31,12 @@ describe('choosing the abstention bias', () => {
     expect(chooseBias([row(-1, 0.7, 0.905), row(-0.5, 0.7, 0.905), row(0, 0.7, 0.901)]).bias).toBe(-0.5);
   });
 
+  it('of equal abstain F1, takes the unlinked-image bias nearest the general one', () => {
+    const rows = [row(-7, 0.78, 0.94, 4), row(-7, 0.78, 0.94, 2), row(-6, 0.78, 0.94, -6), row(-7, 0.78, 0.93, -7)];
+    expect(chooseBias(rows)).toMatchObject({ bias: -6, bias_unlinked_image: -6 });
+    expect(chooseBias(rows.slice(0, 2))).toMatchObject({ bias: -7, bias_unlinked_image: 2 });
+  });
+
   it('refuses an empty sweep', () => {
     expect(() => chooseBias([])).toThrow(/no bias/);
   });
@@ -36,5 +51,43 @@ describe('choosing the abstention bias', () => {
     expect(() => abstention({ abstain_precision: 0.9, abstain_recall: null, abstain_f1: null })).toThrow(
       /abstain_recall/,
     );
+  });
+});
+
+describe('pairs of a general and an unlinked-image bias', () => {
+  const answerable = evalQuestion({ key: { answers: ['Lima'], match: 'contains_any' } });
+  const unknownImage = evalQuestion({
+    type: 'unanswerable',
+    imagePath: '/logo.png',
+    key: { answers: [], match: 'abstain' },
+  });
+  const isUnlinkedImage = [false, true];
+  // At the low bias the model answers both; at the high one it abstains on both.
+  const low: BiasRun = {
+    bias: -7,
+    isUnlinkedImage,
+    outcomes: [answerable, unknownImage].map((q) => outcome(q, { answer: 'lima' })),
+  };
+  const high: BiasRun = { bias: 4, isUnlinkedImage, outcomes: [answerable, unknownImage].map((q) => outcome(q)) };
+
+  it('takes each question from the run of its own bias', () => {
+    const paired = pairOutcomes(low, high);
+    expect(paired.map((o) => o.abstained)).toEqual([false, true]);
+  });
+
+  it('scores every pair whose unlinked-image bias is at least the general one', () => {
+    const rows = scorePairs([low, high]);
+    expect(rows.map((r) => [r.bias, r.bias_unlinked_image])).toEqual([
+      [-7, -7],
+      [-7, 4],
+      [4, 4],
+    ]);
+    const split = rows[1]!;
+    expect(split).toMatchObject({ accuracy: 1, abstain_precision: 1, abstain_recall: 1, abstain_f1: 1 });
+    expect(chooseBias(rows)).toMatchObject({ bias: -7, bias_unlinked_image: 4 });
+  });
+
+  it('refuses runs over different questions', () => {
+    expect(() => pairOutcomes(low, { ...high, outcomes: high.outcomes.slice(0, 1) })).toThrow(/different questions/);
   });
 });

@@ -141,15 +141,39 @@ describe('answering', () => {
     expect(good.status).toBe('fulfilled');
     expect(failed).toMatchObject({ status: 'rejected', reason: { code: 'invalid_input' } });
   });
+
+  it('uses the unlinked-image bias only for a question image that linked to nothing', async () => {
+    const biased = await ModelRuntime.load(parityBundleDir('ra-blip-tiny'), { abstainLogitBiasUnlinkedImage: 50 });
+    try {
+      const withFeatures = { ...request('what is this?'), questionImageFeatures: features };
+      const [unlinked, linked, unknown, textOnly] = await biased.generate([
+        { ...withFeatures, questionImageLinked: false },
+        { ...withFeatures, questionImageLinked: true },
+        withFeatures,
+        { ...request('what is this?'), questionImageLinked: false },
+      ]);
+      const [asTrained, textAsTrained] = await runtime.generate([withFeatures, request('what is this?')]);
+      expect(unlinked).toMatchObject({ abstained: true, relevant: [] });
+      expect(linked!.text).toBe(asTrained!.text);
+      expect(unknown!.text).toBe(asTrained!.text);
+      // Without an image there is nothing to link, whatever the flag says.
+      expect(textOnly!.text).toBe(textAsTrained!.text);
+    } finally {
+      await biased.release();
+    }
+  });
 });
 
 describe('the abstention bias', () => {
   it('comes from the option, else the manifest, else 0', async () => {
     expect(runtime.manifest.askg?.abstainLogitBias).toBeUndefined();
     expect(runtime.abstainLogitBias).toBe(0);
+    expect(runtime.abstainLogitBiasUnlinkedImage).toBe(0);
     const biased = await ModelRuntime.load(parityBundleDir('ra-blip-tiny'), { abstainLogitBias: -1.5 });
     try {
       expect(biased.abstainLogitBias).toBe(-1.5);
+      // The unlinked-image bias defaults to the general one.
+      expect(biased.abstainLogitBiasUnlinkedImage).toBe(-1.5);
     } finally {
       await biased.release();
     }

@@ -111,6 +111,7 @@ describe('answering with a question image', () => {
     expect(generated?.references[0]?.id).toBe('flag-asm');
     // The generator reads the linked question too: it is trained on it, and it names the entity.
     expect(generated?.question).toBe(`Flag of American Samoa. ${QUESTION}`);
+    expect(generated?.questionImageLinked).toBe(true);
   });
 
   it('keeps the fused image + question retrieval when the image matches no stored image', async () => {
@@ -127,6 +128,8 @@ describe('answering with a question image', () => {
     expect(result.evidence[0]?.linked).toBeUndefined();
     expect(services.model.calls.embedKnowledge.at(-1)).toEqual([{ kind: 'image', image: other, caption: QUESTION }]);
     expect(services.model.calls.generate.at(-1)?.question).toBe(QUESTION);
+    // The generator is told, so that it can apply the bundle's unlinked-image abstention bias.
+    expect(services.model.calls.generate.at(-1)?.questionImageLinked).toBe(false);
   });
 
   it('links nothing when the threshold is above 1', async () => {
