@@ -1,16 +1,18 @@
 /**
- * `npx tsx bench/invented-flags.ts [--kb build/kb] [--out build/probes/invented-flags] [--count 52] [--seed S]`
+ * `npx tsx bench/invented-flags.ts [--kb build/kb] [--out build/probes/invented-flags] [--split test|dev] [--count 52]
+ * [--seed S]`
  *
  * Writes three `--questions` files that probe image questions beyond exact copies of stored images:
- * - `invented.jsonl`: `count` flags of no country (`training/kb/invented-flags.ts`), each asked one of the test split's
+ * - `invented.jsonl`: `count` flags of no country (`training/kb/invented-flags.ts`), each asked one of the split's
  *   flag-question phrasings in turn, `answers: []` (the model should abstain);
- * - `real.jsonl`: every test-split flag question with its stored flag image (an exact copy, which visual linking finds);
+ * - `real.jsonl`: every flag question of the split (`--split`: test by default, dev for anything chosen on them) with
+ *   its stored flag image (an exact copy, which visual linking finds);
  * - `real-jpeg.jsonl`: the same questions with the flag as a user would send it, the 192-px render as a JPEG
  *   (quality 85): no exact copy, but its pixel key is near the stored image's, so visual linking finds it;
  * - `real-photo.jsonl`: the same questions with the flag as a snapshot of it, turned a few degrees, off centre on a
  *   coloured backdrop (JPEG): answerable, but no near-duplicate of the stored image, so visual linking finds
  *   nothing and retrieval is the fused one. It measures what abstaining on unlinked question images costs;
- * - `incidental.jsonl`: as many test-split text-fact questions, each sent with a picture it does not ask about (an
+ * - `incidental.jsonl`: as many text-fact questions of the split, each sent with a picture it does not ask about (an
  *   image-text pre-training logo, which no knowledge item shows): answerable from text alone, it measures what an
  *   incidental picture costs.
  *
@@ -51,6 +53,7 @@ async function main(argv: readonly string[]): Promise<void> {
     options: {
       kb: { type: 'string', default: 'build/kb' },
       out: { type: 'string', default: 'build/probes/invented-flags' },
+      split: { type: 'string', default: 'test' },
       count: { type: 'string', default: '52' },
       seed: { type: 'string', default: 'invented-flags-1' },
     },
@@ -67,9 +70,12 @@ async function main(argv: readonly string[]): Promise<void> {
       .filter((a) => a.kind === 'flag')
       .map((a) => colourSetKey(a.colours)),
   );
-  const test = readJsonl(join(kb, 'questions', 'test.jsonl'), questionRecordSchema);
-  const phrasings = flagPhrasings(test);
-  if (phrasings.length === 0) throw new Error(`${kb}/questions/test.jsonl has no flag questions: run npm run kb:build`);
+  const split = values.split;
+  if (split !== 'test' && split !== 'dev') throw new Error('--split must be test or dev');
+  const questions = readJsonl(join(kb, 'questions', `${split}.jsonl`), questionRecordSchema);
+  const phrasings = flagPhrasings(questions);
+  if (phrasings.length === 0)
+    throw new Error(`${kb}/questions/${split}.jsonl has no flag questions: run npm run kb:build`);
 
   const flags = await inventFlags(new SeededRandom(values.seed), count, realColourSets);
   const invented = flags.map((flag, i) => {
@@ -78,7 +84,7 @@ async function main(argv: readonly string[]): Promise<void> {
     writeFileSync(join(out, image), flag.modelPng);
     return { flag, image, phrasing };
   });
-  const flagQuestions = test.filter(
+  const flagQuestions = questions.filter(
     (q) => flagFamilies.has(q.family) && q.image?.startsWith('images/') === true && q.answers.length > 0,
   );
   const real = flagQuestions.map((q) => ({
@@ -113,7 +119,7 @@ async function main(argv: readonly string[]): Promise<void> {
   writeJsonl(join(out, 'real-photo.jsonl'), realPhoto);
   writeJsonl(
     join(out, 'incidental.jsonl'),
-    incidentalPictureQuestions(kb, out, test, flagQuestions.length, values.seed),
+    incidentalPictureQuestions(kb, out, questions, flagQuestions.length, values.seed),
   );
   writeJsonl(
     join(out, 'flags.jsonl'),
@@ -129,24 +135,24 @@ async function main(argv: readonly string[]): Promise<void> {
     join(out, 'contact-sheet.png'),
   );
   process.stderr.write(
-    `[invented-flags] ${flags.length} invented flags over ${phrasings.length} phrasings (invented.jsonl), ${real.length} real test flags as stored (real.jsonl) and as a user's JPEG (real-jpeg.jsonl) and as a snapshot (real-photo.jsonl), ${real.length} text facts with an incidental picture (incidental.jsonl) → ${out}\n`,
+    `[invented-flags] ${flags.length} invented flags over ${phrasings.length} phrasings (invented.jsonl), ${real.length} real ${split} flags as stored (real.jsonl) and as a user's JPEG (real-jpeg.jsonl) and as a snapshot (real-photo.jsonl), ${real.length} text facts with an incidental picture (incidental.jsonl) → ${out}\n`,
   );
 }
 
 /**
- * `count` text-fact questions of `test`, drawn without replacement, each with a pre-training image (a logo no
+ * `count` text-fact questions of `questions`, drawn without replacement, each with a pre-training image (a logo no
  * knowledge item shows) as an incidental picture.
  */
 function incidentalPictureQuestions(
   kb: string,
   out: string,
-  test: readonly QuestionRecord[],
+  questions: readonly QuestionRecord[],
   count: number,
   seed: string,
 ): { question: string; answers: string[]; image: string }[] {
   const random = new SeededRandom(`${seed}:incidental`);
   const pictures = readdirSync(join(kb, 'pretrain-images')).sort();
-  const facts = test.filter((q) => q.type === 'text_fact' && q.image === undefined);
+  const facts = questions.filter((q) => q.type === 'text_fact' && q.image === undefined);
   if (pictures.length === 0 || facts.length === 0) throw new Error(`${kb} has no pre-training images or text facts`);
   const pool = [...facts];
   const chosen: QuestionRecord[] = [];

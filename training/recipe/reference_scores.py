@@ -1,8 +1,8 @@
 """Retrieval scores of training references, as the service computes them (src/core/pipeline/retrieve-knowledge.ts).
 
 The question vector is the fusion embedding of the question text (of the linked text `"<caption>. <question>"` when
-the question image was linked), or with an unlinked question image the fusion embedding of that image with the
-question as instruction. A reference scores its inner product with the question vector; the linked image item scores
+the question image was linked), or with an unlinked question image the normalised sum of the fusion embedding of that
+image with the question as instruction and the question's text embedding. A reference scores its inner product with the question vector; the linked image item scores
 1.0, as its visual-key similarity does in the service. Needs the fusion module trained (stage 2) and frozen.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
+import torch.nn.functional as F
 from tokenizers import Tokenizer
 
 from training.ra_blip.model import RaBlip
@@ -59,7 +60,12 @@ class ReferenceScorer:
             )
             for i, q in zip(with_image, fused, strict=True):
                 queries[i] = q
-            for key, vector in zip(chunk, embed_rows(self.model, queries, states).float(), strict=True):
+            vectors = embed_rows(self.model, queries, states).float()
+            if with_image:  # as the service queries an unlinked image: its fused and its text vector, summed
+                text_only = embed_rows(self.model, [None] * len(with_image), [states[i] for i in with_image]).float()
+                for row, i in enumerate(with_image):
+                    vectors[i] = F.normalize(vectors[i] + text_only[row], dim=-1)
+            for key, vector in zip(chunk, vectors, strict=True):
                 self.question_vectors[key] = vector
 
     def question_vector(self, text: str, unlinked_image: str | None) -> torch.Tensor:

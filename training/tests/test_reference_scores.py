@@ -12,9 +12,10 @@ from training.ra_blip.minilm import load_tokenizer
 from training.ra_blip.model import RaBlip
 from training.recipe.askg_examples import SELECTION_SUFFIX, AskgExample, make_example, retrieval_keys, retrieval_text
 from training.recipe.kb_data import load_knowledge_base
-from training.recipe.encoding import instruction_batch
+from training.recipe.encoding import instruction_batch, pad_states, text_states
 from training.recipe.recipe_config import Stage3Config
 from training.recipe.reference_scores import LINKED_SCORE, ReferenceScorer
+from training.recipe.stage2_retrieval import image_query_cache
 from training.tests.test_train_smoke import write_kb
 
 
@@ -42,6 +43,13 @@ def test_scores_are_the_inner_products_of_the_exported_embeddings_and_a_linked_i
     assert scorer.scores(linked)[1] == LINKED_SCORE
     unlinked = AskgExample(question, flag.image, refs, (1,), "x")  # a user's own photo: image and question fused
     assert scorer.scores(unlinked) != scores
+    # ... and, as the service queries it, summed with the question's text vector
+    fused = tiny_model.fusion(
+        image_query_cache(tiny_model, tokenizer, kb, [str(flag.image)], [question])[0][None],
+        *pad_states(text_states(tiny_model, tokenizer, [question])),
+    )[0]
+    expected = torch.nn.functional.normalize(fused + vector, dim=-1)
+    assert torch.allclose(scorer.question_vector(question, flag.image), expected, atol=1e-4)
 
 
 def test_cached_question_vectors_are_the_one_at_a_time_ones_and_cover_every_example(

@@ -3,8 +3,10 @@
  *
  * 1. link: the image's visual key against the visual namespace (`linkQuestionImages`);
  * 2. retrieve: when linked, the text `"<linked caption>. <question>"` through `embedText` (the entity is now named,
- *    so the question's text facts are in reach), else the question as before (`embedText`, or with an unlinked image
- *    the fusion embedding of the image with the question as instruction); top-K from the tenant namespace.
+ *    so the question's text facts are in reach), else the question as before (`embedText`; with an unlinked image the
+ *    normalised sum of the fusion embedding of the image with the question as instruction and the question's text
+ *    embedding, so that a picture the index cannot place does not drown the question's words); top-K from the tenant
+ *    namespace.
  *
  * The linked item leads the matches, and the linked text is also the question generation reads (the generator is
  * trained on it: the caption names the entity, so "the capital of the country with this flag" becomes a one-hop
@@ -72,6 +74,13 @@ function mergeLinked(linked: VectorMatch | undefined, matches: readonly VectorMa
   return [linked, ...matches.filter((match) => match.id !== linked.id)].slice(0, topK);
 }
 
+/** `(a + b) / |a + b|`. */
+function normalisedSum(a: Float32Array, b: Float32Array): Float32Array {
+  const sum = a.map((value, i) => value + b[i]!);
+  const norm = Math.hypot(...sum);
+  return norm === 0 ? sum : sum.map((value) => value / norm);
+}
+
 /** How one question's retrieval vector is computed. */
 type VectorPlan =
   { readonly kind: 'text'; readonly text: string } | { readonly kind: 'fused'; readonly image: Uint8Array };
@@ -105,26 +114,33 @@ export async function retrieveKnowledge(
   const plans = queries.map((query, i) => planVector(query, links.get(i)));
   const texts = plans.flatMap((plan, i) => (plan.kind === 'text' ? [{ i, text: plan.text }] : []));
   const fused = plans.flatMap((plan, i) => (plan.kind === 'fused' ? [{ i, image: plan.image }] : []));
+  const textInputs = [...texts, ...fused.map((entry) => ({ i: entry.i, text: queries[entry.i]!.question }))];
   const embedStart = performance.now();
-  const vectors = new Array<Float32Array | undefined>(queries.length).fill(undefined);
-  if (texts.length > 0) {
-    const embedded = await withModelDeadline(
-      services.model.embedText(texts.map((entry) => entry.text)),
-      options.modelTimeoutMs,
-      'embedding the question',
-    );
-    texts.forEach((entry, k) => (vectors[entry.i] = embedded[k]));
-  }
-  if (fused.length > 0) {
-    const embedded = await withModelDeadline(
-      services.model.embedKnowledge(
-        fused.map((entry) => ({ kind: 'image', image: entry.image, caption: queries[entry.i]!.question })),
-      ),
-      options.modelTimeoutMs,
-      'embedding the question',
-    );
-    fused.forEach((entry, k) => (vectors[entry.i] = embedded[k]?.embedding));
-  }
+  const [textEmbedded, fusedEmbedded] = await Promise.all([
+    textInputs.length === 0
+      ? []
+      : withModelDeadline(
+          services.model.embedText(textInputs.map((entry) => entry.text)),
+          options.modelTimeoutMs,
+          'embedding the question',
+        ),
+    fused.length === 0
+      ? []
+      : withModelDeadline(
+          services.model.embedKnowledge(
+            fused.map((entry) => ({ kind: 'image', image: entry.image, caption: queries[entry.i]!.question })),
+          ),
+          options.modelTimeoutMs,
+          'embedding the question',
+        ),
+  ]);
+  const textVectors = new Map(textInputs.map((entry, k) => [entry.i, textEmbedded[k]]));
+  const vectors = plans.map((plan, i) => (plan.kind === 'text' ? textVectors.get(i) : undefined));
+  fused.forEach((entry, k) => {
+    const image = fusedEmbedded[k]?.embedding;
+    const text = textVectors.get(entry.i);
+    if (image !== undefined && text !== undefined) vectors[entry.i] = normalisedSum(image, text);
+  });
   const embedMs = performance.now() - embedStart;
 
   const retrieveStart = performance.now();

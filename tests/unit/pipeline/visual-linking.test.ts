@@ -127,6 +127,7 @@ describe('answering with a question image', () => {
     expect(result.evidence.map((evidence) => evidence.id)).toEqual(['flag-asm']);
     expect(result.evidence[0]?.linked).toBeUndefined();
     expect(services.model.calls.embedKnowledge.at(-1)).toEqual([{ kind: 'image', image: other, caption: QUESTION }]);
+    expect(services.model.calls.embedText.at(-1)).toEqual([QUESTION]);
     expect(services.model.calls.generate.at(-1)?.question).toBe(QUESTION);
     // The generator is told, so that it can apply the bundle's unlinked-image abstention bias.
     expect(services.model.calls.generate.at(-1)?.questionImageLinked).toBe(false);
@@ -169,6 +170,27 @@ describe('retrieving for a batch of questions', () => {
     expect(results[1]?.questionImageFeatures?.dims).toEqual([4, 3]);
     expect(results[2]?.linkedId).toBeUndefined();
     expect(results.every((result) => result.matches.length <= 2)).toBe(true);
+  });
+
+  it('queries an unlinked image question with the normalised sum of its fused and its text embedding', async () => {
+    const services = fakeServices();
+    await seeded(services, await solidPng(8, 8));
+    const image = await solidPng(5, 5, { r: 10, g: 10, b: 200 });
+    const question = 'What does Freedonia export?';
+    const { results } = await retrieveKnowledge(services, 'acme', [{ question, image }], {
+      topK: 3,
+      visualLinkThreshold: 0.985,
+    });
+    const [fused] = await services.model.embedKnowledge([{ kind: 'image', image, caption: question }]);
+    const [text] = await services.model.embedText([question]);
+    const sum = fused!.embedding.map((value, i) => value + text![i]!);
+    const norm = Math.hypot(...sum);
+    const vector = results[0]!.vector;
+    expect(Math.hypot(...vector)).toBeCloseTo(1, 5);
+    vector.forEach((value, i) => expect(value).toBeCloseTo(sum[i]! / norm, 5));
+    // The question's words count, whatever the picture: the fact it asks about is retrieved.
+    expect(results[0]?.matches.map((match) => match.id)).toContain('cheese');
+    expect(results[0]?.linkedId).toBeUndefined();
   });
 
   it('names the linked entity before the question', () => {
