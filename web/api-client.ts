@@ -25,6 +25,8 @@ export interface Evidence {
 export interface AnswerResponse {
   readonly answer: string;
   readonly abstained: boolean;
+  /** With a question image: whether it matched a stored image (visual entity linking). */
+  readonly questionImage?: { readonly linked: boolean };
   readonly evidence: readonly Evidence[];
   readonly usage: { readonly promptTokens: number; readonly generatedTokens: number; readonly modelMs: number };
   /** Milliseconds per stage: `{ embedMs, retrieveMs, assembleMs, generateMs, totalMs }`. */

@@ -71,6 +71,15 @@ export function renderAnswer(
         )
       : element('p', 'answer-text', result.answer),
   );
+  if (result.abstained && result.questionImage?.linked === false) {
+    answer.append(
+      element(
+        'p',
+        'hint unlinked-image',
+        'The picture matches no image in the knowledge base. If the question is not about the picture, ask again without it.',
+      ),
+    );
+  }
   const timings = formatTimings(result.timings);
   if (timings) answer.append(element('p', 'timings', timings));
   target.append(answer);

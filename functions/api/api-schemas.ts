@@ -77,6 +77,15 @@ export const AnswerResponseSchema = z
   .object({
     answer: z.string(),
     abstained: z.boolean().openapi({ description: 'No reference was relevant: the service declines to answer' }),
+    questionImage: z
+      .object({ linked: z.boolean() })
+      .optional()
+      .openapi({
+        description:
+          'Present when the question came with an image. linked: false means no stored image shows it (visual entity ' +
+          'linking), so the service abstains more readily; a question that does not ask about its picture is best ' +
+          'sent without it',
+      }),
     evidence: z.array(EvidenceSchema),
     usage: UsageSchema,
     timings: z.object({

@@ -203,6 +203,19 @@ describe('the rendering of an answer', () => {
     expect(await page.locator('.answer h3').textContent()).toBe('No answer');
     expect(await page.locator('.answer-text').count()).toBe(0);
     expect(await page.locator('#ask-status').textContent()).toBe('The model abstained.');
+    expect(await page.locator('.unlinked-image').count()).toBe(0);
+    await page.unroute('**/v1/answer');
+  });
+
+  it('says so when it abstained on a picture that matches nothing stored', async () => {
+    await page.route('**/v1/answer', (route) =>
+      route.fulfill({
+        json: { ...base, answer: '', abstained: true, questionImage: { linked: false }, evidence: [] },
+      }),
+    );
+    await ask('Whose flag is this?', flagPng);
+    await page.locator('.unlinked-image').waitFor();
+    expect(await page.locator('.unlinked-image').textContent()).toMatch(/matches no image in the knowledge base/);
     await page.unroute('**/v1/answer');
   });
 });

@@ -26,6 +26,7 @@ function toResponse(result: AnswerResult) {
   return {
     answer: result.answer,
     abstained: result.abstained,
+    ...(result.questionImage !== undefined && { questionImage: result.questionImage }),
     evidence: result.evidence.map(({ id, modality, content, title, source, score, relevant, linked }) => ({
       id,
       modality,

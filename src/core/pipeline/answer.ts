@@ -63,6 +63,11 @@ export interface AnswerTimings {
 export interface AnswerResult {
   readonly answer: string;
   readonly abstained: boolean;
+  /**
+   * With a question image: whether visual entity linking matched it to a stored image item. When it did not, the
+   * generator's unlinked-image abstention threshold applied.
+   */
+  readonly questionImage?: { readonly linked: boolean };
   readonly evidence: readonly Evidence[];
   readonly usage: { readonly promptTokens: number; readonly generatedTokens: number; readonly modelMs: number };
   readonly timings: AnswerTimings;
@@ -185,6 +190,7 @@ export async function answerQuestion(
   return {
     answer: generated.answer,
     abstained: generated.abstained,
+    ...(request.image !== undefined && { questionImage: { linked: retrieved.linkedId !== undefined } }),
     evidence,
     usage: { ...generated.usage, modelMs: Math.round(generated.usage.modelMs + embedMs) },
     timings: { embedMs, retrieveMs, assembleMs, generateMs, totalMs: elapsedSince(start) },

@@ -50,6 +50,7 @@ describe('POST /v1/answer', () => {
     const { call } = await seededHarness();
     const body = await (await call('POST', '/v1/answer', { question: 'Who painted the Mona Lisa?' })).json();
     expect(body).toMatchObject({ abstained: true, answer: '' });
+    expect(body).not.toHaveProperty('questionImage');
   });
 
   it('takes a question image as base64 or a data URL', async () => {
@@ -69,6 +70,7 @@ describe('POST /v1/answer', () => {
     const png = await solidPng(); // the bytes of zorb-photo
     const body = await (await call('POST', '/v1/answer', { question: 'How deep is it?', image: base64(png) })).json();
     expect(body.evidence[0]).toMatchObject({ id: 'zorb-photo', modality: 'image', linked: true });
+    expect(body.questionImage).toEqual({ linked: true });
     expect(body.evidence.slice(1).every((card: { linked?: boolean }) => card.linked === undefined)).toBe(true);
     expect(body.evidence.map((card: { id: string }) => card.id)).toContain('zorb-depth');
     const document = await (await app.request('/openapi.json')).json();
@@ -80,6 +82,8 @@ describe('POST /v1/answer', () => {
     const png = await solidPng();
     const body = await (await call('POST', '/v1/answer', { question: 'How deep is it?', image: base64(png) })).json();
     expect(body.evidence.some((card: { linked?: boolean }) => card.linked)).toBe(false);
+    // The client is told, so that it can resend a question that is not about its picture without it.
+    expect(body.questionImage).toEqual({ linked: false });
   });
 
   describe('refuses bad input with a clear 4xx and no model call', () => {

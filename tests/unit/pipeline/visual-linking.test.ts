@@ -103,6 +103,7 @@ describe('answering with a question image', () => {
       options,
     );
     expect(result.evidence[0]).toMatchObject({ id: 'flag-asm', modality: 'image', linked: true });
+    expect(result.questionImage).toEqual({ linked: true });
     expect(result.evidence[0]?.score).toBeCloseTo(1, 6);
     expect(result.evidence.map((evidence) => evidence.id)).toContain('asm-capital');
     expect(result.evidence.filter((evidence) => evidence.linked)).toHaveLength(1);
@@ -126,6 +127,7 @@ describe('answering with a question image', () => {
     // The fake fuses by the question's words: "flag" finds the flag, nothing names American Samoa.
     expect(result.evidence.map((evidence) => evidence.id)).toEqual(['flag-asm']);
     expect(result.evidence[0]?.linked).toBeUndefined();
+    expect(result.questionImage).toEqual({ linked: false });
     expect(services.model.calls.embedKnowledge.at(-1)).toEqual([{ kind: 'image', image: other, caption: QUESTION }]);
     expect(services.model.calls.embedText.at(-1)).toEqual([QUESTION]);
     expect(services.model.calls.generate.at(-1)?.question).toBe(QUESTION);
