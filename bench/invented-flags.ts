@@ -143,7 +143,7 @@ async function main(argv: readonly string[]): Promise<void> {
  * `count` text-fact questions of `questions`, drawn without replacement, each with a pre-training image (a logo no
  * knowledge item shows) as an incidental picture.
  */
-function incidentalPictureQuestions(
+export function incidentalPictureQuestions(
   kb: string,
   out: string,
   questions: readonly QuestionRecord[],
@@ -177,7 +177,7 @@ const snapshotBackdrops = [
  * The flag at `source` as a snapshot of it: turned 4–12 degrees either way, scaled to 55–75 % of a 256-px frame and
  * placed off centre on one of `snapshotBackdrops`, saved as a JPEG (quality 80).
  */
-async function writeFlagSnapshot(source: string, path: string, random: SeededRandom): Promise<void> {
+export async function writeFlagSnapshot(source: string, path: string, random: SeededRandom): Promise<void> {
   const frame = 256;
   const backdrop = random.pick(snapshotBackdrops);
   const angle = (4 + random.next() * 8) * (random.next() < 0.5 ? -1 : 1);

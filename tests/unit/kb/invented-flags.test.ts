@@ -1,6 +1,11 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { flagPhrasings } from '../../../bench/invented-flags.js';
+import { flagPhrasings, incidentalPictureQuestions, writeFlagSnapshot } from '../../../bench/invented-flags.js';
+import { computeVisualKeys } from '../../../src/core/model/visual-keys.js';
+import { DEFAULT_VISUAL_LINK_THRESHOLD } from '../../../src/core/pipeline/link-question-images.js';
 import { colourSetKey, drawFlag, flagLayouts, inventFlags } from '../../../training/kb/invented-flags.js';
 import type { QuestionRecord } from '../../../training/kb/question-record.js';
 import { SeededRandom } from '../../../training/kb/seeded-random.js';
@@ -45,5 +50,44 @@ describe('invented flags', () => {
       { templateId: 'flag_country.2', question: 'Which country flies this?' },
       { templateId: 'flag_country.10', question: 'Whose flag?' },
     ]);
+  });
+});
+
+describe('the probes beyond exact copies', () => {
+  it('makes a snapshot of a flag that visual linking does not take for the flag, as a 256-px JPEG', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'snapshot-'));
+    try {
+      const [flag] = await inventFlags(new SeededRandom('snapshot'), 1, new Set());
+      const source = join(dir, 'flag.png');
+      await sharp(flag!.modelPng).resize(192, 192).png().toFile(source);
+      const snapshot = join(dir, 'snapshot.jpg');
+      await writeFlagSnapshot(source, snapshot, new SeededRandom('turn'));
+      const meta = await sharp(snapshot).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 256, 256]);
+      const [stored, taken] = await computeVisualKeys([await readFile(source), await readFile(snapshot)], 384);
+      const similarity = stored!.reduce((sum, value, i) => sum + value * taken![i]!, 0);
+      expect(similarity).toBeLessThan(DEFAULT_VISUAL_LINK_THRESHOLD);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sends distinct text facts with a pre-training picture each', async () => {
+    const kb = await mkdtemp(join(tmpdir(), 'incidental-'));
+    try {
+      await mkdir(join(kb, 'pretrain-images'));
+      for (const name of ['a.png', 'b.png']) await writeFile(join(kb, 'pretrain-images', name), '');
+      const fact = (qid: string, question: string) =>
+        ({ qid, type: 'text_fact', question, answers: [qid] }) as unknown as QuestionRecord;
+      const questions = [fact('q1', 'Capital of Peru?'), fact('q2', 'Currency of Peru?'), fact('q3', 'Area of Peru?')];
+      const out = join(kb, 'probes');
+      const picked = incidentalPictureQuestions(kb, out, questions, 2, 'seed');
+      expect(picked).toHaveLength(2);
+      expect(new Set(picked.map((q) => q.question)).size).toBe(2);
+      for (const q of picked) expect(q.image).toMatch(/^\.\.\/pretrain-images\/[ab]\.png$/);
+      expect(incidentalPictureQuestions(kb, out, questions, 5, 'seed')).toHaveLength(3);
+    } finally {
+      await rm(kb, { recursive: true, force: true });
+    }
   });
 });
