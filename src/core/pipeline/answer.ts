@@ -160,14 +160,12 @@ export async function answerQuestion(
   const { references, used } = await toReferences(services, selected);
   const assembleMs = elapsedSince(assembleStart);
 
+  const isImageLinked = retrieved.linkedId !== undefined;
   const generateStart = performance.now();
   const generated = await withModelDeadline(
     services.model.generate({
       question: retrieved.question,
-      ...(request.image !== undefined && {
-        questionImage: request.image,
-        questionImageLinked: retrieved.linkedId !== undefined,
-      }),
+      ...(request.image !== undefined && { questionImage: request.image, questionImageLinked: isImageLinked }),
       references,
       options: options.generation,
     }),
@@ -190,7 +188,7 @@ export async function answerQuestion(
   return {
     answer: generated.answer,
     abstained: generated.abstained,
-    ...(request.image !== undefined && { questionImage: { linked: retrieved.linkedId !== undefined } }),
+    ...(request.image !== undefined && { questionImage: { linked: isImageLinked } }),
     evidence,
     usage: { ...generated.usage, modelMs: Math.round(generated.usage.modelMs + embedMs) },
     timings: { embedMs, retrieveMs, assembleMs, generateMs, totalMs: elapsedSince(start) },

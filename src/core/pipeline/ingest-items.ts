@@ -12,7 +12,7 @@ import type { EmbeddedKnowledge, KnowledgeInput, KnowledgeMetadata, ModelClient,
 import { attributesBlobKey, imageBlobKeys } from './blob-keys.js';
 import { encodeImageFeatures } from './features-codec.js';
 import type { IngestServices } from './pipeline-services.js';
-import { visualNamespace } from './visual-keys.js';
+import { requireVisualKey, visualNamespace } from './visual-keys.js';
 
 /** Progress of one ingestion, in items. */
 export interface IngestProgress {
@@ -123,10 +123,8 @@ function staleBlobRecords(existing: readonly VectorRecord[], written: readonly V
 function visualKeyRecords(outcomes: readonly EmbedOutcome[]): VectorRecord[] {
   return outcomes.flatMap((outcome) => {
     if (!('embedded' in outcome) || outcome.planned.item.kind !== 'image') return [];
-    const { visualKey } = outcome.embedded;
-    if (visualKey === undefined)
-      throw new AppError('model_unavailable', `model returned no visual key for ${outcome.planned.item.id}`);
-    return [{ id: outcome.planned.item.id, values: visualKey, metadata: outcome.planned.metadata }];
+    const { id } = outcome.planned.item;
+    return [{ id, values: requireVisualKey(outcome.embedded, id), metadata: outcome.planned.metadata }];
   });
 }
 

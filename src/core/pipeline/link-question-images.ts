@@ -5,7 +5,7 @@
  * @module
  */
 import type { ImageFeatures, ModelClient, VectorIndex, VectorMatch } from '../ports.js';
-import { visualNamespace } from './visual-keys.js';
+import { requireVisualKey, visualNamespace } from './visual-keys.js';
 import { withModelDeadline } from './with-model-deadline.js';
 
 /**
@@ -60,10 +60,7 @@ export async function linkQuestionImages(
   );
   if (embedded.length !== images.length)
     throw new Error(`model returned ${embedded.length} embeddings for ${images.length} question images`);
-  const keys = embedded.map(({ visualKey }) => {
-    if (visualKey === undefined) throw new Error('model returned no visual key: update the model container');
-    return visualKey;
-  });
+  const keys = embedded.map((entry, i) => requireVisualKey(entry, `question image ${i + 1}`));
   const embedMs = performance.now() - embedStart;
   const retrieveStart = performance.now();
   const links = await Promise.all(
