@@ -13,8 +13,10 @@
  *   coloured backdrop (JPEG): answerable, but no near-duplicate of the stored image, so visual linking finds
  *   nothing and retrieval is the fused one. It measures what abstaining on unlinked question images costs;
  * - `incidental.jsonl`: as many text-fact questions of the split, each sent with a picture it does not ask about (an
- *   image-text pre-training logo, which no knowledge item shows): answerable from text alone, it measures what an
- *   incidental picture costs.
+ *   image-text pre-training logo, which no knowledge item shows and no train question comes with): answerable from
+ *   text alone, it measures what an incidental picture costs;
+ * - `no-picture.jsonl`: every answerable image question of the split sent without its picture ("Whose flag is
+ *   this?" and nothing to look at), `answers: []`: nothing retrieved can be the picture, so the model should abstain.
  *
  * Evaluate each with `npm run eval -- --questions <out>/<file> --no-ablations --json`. A model that abstains on the
  * invented flags only because no stored image matched would abstain on `real-photo.jsonl` too. Also writes
@@ -22,7 +24,7 @@
  * @module
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
@@ -117,10 +119,17 @@ async function main(argv: readonly string[]): Promise<void> {
   writeJsonl(join(out, 'real.jsonl'), real);
   writeJsonl(join(out, 'real-jpeg.jsonl'), realJpeg);
   writeJsonl(join(out, 'real-photo.jsonl'), realPhoto);
+  const trainPictures = new Set(
+    readJsonl(join(kb, 'questions', 'train.jsonl'), questionRecordSchema).flatMap((q) =>
+      q.image === undefined ? [] : [basename(q.image)],
+    ),
+  );
   writeJsonl(
     join(out, 'incidental.jsonl'),
-    incidentalPictureQuestions(kb, out, questions, flagQuestions.length, values.seed),
+    incidentalPictureQuestions(kb, out, questions, flagQuestions.length, values.seed, trainPictures),
   );
+  const noPicture = pictureLeftOffQuestions(questions);
+  writeJsonl(join(out, 'no-picture.jsonl'), noPicture);
   writeJsonl(
     join(out, 'flags.jsonl'),
     invented.map(({ flag, image, phrasing }) => ({
@@ -135,13 +144,14 @@ async function main(argv: readonly string[]): Promise<void> {
     join(out, 'contact-sheet.png'),
   );
   process.stderr.write(
-    `[invented-flags] ${flags.length} invented flags over ${phrasings.length} phrasings (invented.jsonl), ${real.length} real ${split} flags as stored (real.jsonl) and as a user's JPEG (real-jpeg.jsonl) and as a snapshot (real-photo.jsonl), ${real.length} text facts with an incidental picture (incidental.jsonl) → ${out}\n`,
+    `[invented-flags] ${flags.length} invented flags over ${phrasings.length} phrasings (invented.jsonl), ${real.length} real ${split} flags as stored (real.jsonl) and as a user's JPEG (real-jpeg.jsonl) and as a snapshot (real-photo.jsonl), ${real.length} text facts with an incidental picture (incidental.jsonl), ${noPicture.length} image questions without their picture (no-picture.jsonl) → ${out}\n`,
   );
 }
 
 /**
  * `count` text-fact questions of `questions`, drawn without replacement, each with a pre-training image (a logo no
- * knowledge item shows) as an incidental picture.
+ * knowledge item shows) as an incidental picture; none of `excluded` (file names: the train split's question
+ * pictures, which training may send with its own questions).
  */
 export function incidentalPictureQuestions(
   kb: string,
@@ -149,9 +159,12 @@ export function incidentalPictureQuestions(
   questions: readonly QuestionRecord[],
   count: number,
   seed: string,
+  excluded: ReadonlySet<string> = new Set(),
 ): { question: string; answers: string[]; image: string }[] {
   const random = new SeededRandom(`${seed}:incidental`);
-  const pictures = readdirSync(join(kb, 'pretrain-images')).sort();
+  const pictures = readdirSync(join(kb, 'pretrain-images'))
+    .filter((name) => !excluded.has(name))
+    .sort();
   const facts = questions.filter((q) => q.type === 'text_fact' && q.image === undefined);
   if (pictures.length === 0 || facts.length === 0) throw new Error(`${kb} has no pre-training images or text facts`);
   const pool = [...facts];
@@ -163,6 +176,13 @@ export function incidentalPictureQuestions(
     answers: q.answers,
     image: relative(out, join(kb, 'pretrain-images', random.pick(pictures))),
   }));
+}
+
+/** Every answerable question of `questions` that comes with a picture, without it: the model should abstain. */
+export function pictureLeftOffQuestions(questions: readonly QuestionRecord[]): { question: string; answers: [] }[] {
+  return questions
+    .filter((q) => q.image !== undefined && q.answers.length > 0)
+    .map((q) => ({ question: q.question, answers: [] }));
 }
 
 /** Backdrops of a snapshot: sky, wall, grass, shadow. */

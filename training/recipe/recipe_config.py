@@ -83,6 +83,11 @@ class Stage3Config(StagePrecision):
     # Unanswerable questions added to the training pool: train questions asked about an invented look-alike of their
     # entity ("Perovar"), whose retrieval returns the real entity's facts (look_alike_entities.py). 0: off.
     look_alike_unanswerable: int = 0
+    # Train image questions sent without their picture, as unanswerable ("Whose flag is this?" with nothing to look
+    # at), and answerable train questions sent with a picture they do not ask about (a train unknown image), so the
+    # wording, not the presence of a picture, decides whether it matters (question_pictures.py). 0: off.
+    picture_left_off_unanswerable: int = 0
+    incidental_pictures: int = 0
     # Exponential moving average of the trained weights, exported instead of the last iterate (optim.WeightAverage).
     # None: the last iterate. The demo recipe sets 0.995 because its committed bundle was chosen that way; two paired
     # runs measured no gain outside the seed spread (docs/model-card.md).

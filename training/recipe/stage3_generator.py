@@ -31,6 +31,7 @@ from .kb_data import KnowledgeBase, load_pixels
 from .look_alike_entities import look_alike_questions
 from .optim import WeightAverage, make_optimisation
 from .precision import autocast
+from .question_pictures import incidental_picture_questions, picture_left_off_questions
 from .recipe_config import Stage3Config
 from .reference_scores import ReferenceScorer
 from .stage1_pretrain import special_ids
@@ -151,6 +152,10 @@ def run_stage3(
         if not kb.entity_names:
             raise ValueError(f"look_alike_unanswerable needs entity names: {kb.root}/entities.jsonl is missing")
         questions += look_alike_questions(questions, kb.entity_names, config.look_alike_unanswerable, rng)
+    if config.askg and config.picture_left_off_unanswerable > 0:
+        questions += picture_left_off_questions(kb.questions["train"], config.picture_left_off_unanswerable, rng)
+    if config.askg and config.incidental_pictures > 0:
+        questions += incidental_picture_questions(kb.questions["train"], config.incidental_pictures, rng)
     item_ids = list(kb.items)
     images = ImageEmbedCache(model, kb)
     if (model.config.generator.reference_scores or config.retrieved_distractors) and scorer is None:

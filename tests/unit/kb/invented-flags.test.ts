@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { flagPhrasings, incidentalPictureQuestions, writeFlagSnapshot } from '../../../bench/invented-flags.js';
+import {
+  flagPhrasings,
+  incidentalPictureQuestions,
+  pictureLeftOffQuestions,
+  writeFlagSnapshot,
+} from '../../../bench/invented-flags.js';
 import { computeVisualKeys } from '../../../src/core/model/visual-keys.js';
 import { DEFAULT_VISUAL_LINK_THRESHOLD } from '../../../src/core/pipeline/link-question-images.js';
 import { colourSetKey, drawFlag, flagLayouts, inventFlags } from '../../../training/kb/invented-flags.js';
@@ -86,8 +91,28 @@ describe('the probes beyond exact copies', () => {
       expect(new Set(picked.map((q) => q.question)).size).toBe(2);
       for (const q of picked) expect(q.image).toMatch(/^\.\.\/pretrain-images\/[ab]\.png$/);
       expect(incidentalPictureQuestions(kb, out, questions, 5, 'seed')).toHaveLength(3);
+      // A picture a train question comes with is never the incidental one.
+      const others = incidentalPictureQuestions(kb, out, questions, 3, 'seed', new Set(['a.png']));
+      for (const q of others) expect(q.image).toBe('../pretrain-images/b.png');
     } finally {
       await rm(kb, { recursive: true, force: true });
     }
+  });
+
+  it('sends every answerable image question without its picture, to be abstained on', () => {
+    const record = (qid: string, image: string | undefined, answers: string[]) =>
+      ({
+        qid,
+        type: 'image_question',
+        question: `${qid}: whose flag is this?`,
+        answers,
+        image,
+      }) as unknown as QuestionRecord;
+    const questions = [
+      record('flag', 'images/peru.png', ['Peru']),
+      record('logo', 'pretrain-images/x.png', []),
+      record('text', undefined, ['Lima']),
+    ];
+    expect(pictureLeftOffQuestions(questions)).toEqual([{ question: 'flag: whose flag is this?', answers: [] }]);
   });
 });
