@@ -19,18 +19,22 @@ export interface ImagePreprocessOptions {
 
 const WHITE = { r: 255, g: 255, b: 255 };
 
+/** An image decoded, flattened onto white and letterboxed: `size * size * 3` sRGB bytes, row-major (HWC). */
+export interface DecodedImage {
+  readonly size: number;
+  readonly rgb: Uint8Array;
+}
+
 /**
- * Decodes, flattens alpha onto white, letterboxes to `size x size` (lanczos3, white border), and normalises.
- * Returns `[3, size, size]` float32, channel-major. Throws `InvalidImageError` for anything that is not a decodable
- * image within the pixel limit.
+ * Decodes, flattens alpha onto white and letterboxes to `size x size` (lanczos3, white border). Throws
+ * `InvalidImageError` for anything that is not a decodable image within the pixel limit.
  */
-export async function preprocessImage(
+export async function decodeImage(
   bytes: Uint8Array,
-  image: BundleManifest['image'],
+  size: number,
   options: ImagePreprocessOptions = {},
-): Promise<Float32Array> {
+): Promise<DecodedImage> {
   const maxInputPixels = options.maxInputPixels ?? 40_000_000;
-  const { size, mean, std } = image;
   const { data, info } = await sharp(bytes, { limitInputPixels: maxInputPixels })
     .flatten({ background: WHITE })
     .resize(size, size, { fit: 'contain', background: WHITE, kernel: 'lanczos3' })
@@ -44,6 +48,16 @@ export async function preprocessImage(
   if (info.channels !== 3 || info.width !== size || info.height !== size) {
     throw new InvalidImageError(`image decoded to ${info.width}x${info.height}x${info.channels}, expected RGB`);
   }
+  return { size, rgb: data };
+}
+
+/** `[3, size, size]` float32, channel-major: each byte `/ 255`, then `(x - mean) / std` per channel. */
+export function normalisePixels(
+  decoded: DecodedImage,
+  normalisation: { readonly mean: readonly number[]; readonly std: readonly number[] },
+): Float32Array {
+  const { size, rgb } = decoded;
+  const { mean, std } = normalisation;
   const plane = size * size;
   const chw = new Float32Array(3 * plane);
   for (let c = 0; c < 3; c++) {
@@ -51,9 +65,21 @@ export async function preprocessImage(
     const s = std[c]!;
     const base = c * plane;
     // HWC bytes -> CHW floats.
-    for (let p = 0; p < plane; p++) chw[base + p] = (data[p * 3 + c]! / 255 - m) / s;
+    for (let p = 0; p < plane; p++) chw[base + p] = (rgb[p * 3 + c]! / 255 - m) / s;
   }
   return chw;
+}
+
+/**
+ * The model input of image bytes: `decodeImage` at the bundle's size, then `normalisePixels`. Returns
+ * `[3, size, size]` float32, channel-major.
+ */
+export async function preprocessImage(
+  bytes: Uint8Array,
+  image: BundleManifest['image'],
+  options: ImagePreprocessOptions = {},
+): Promise<Float32Array> {
+  return normalisePixels(await decodeImage(bytes, image.size, options), image);
 }
 
 function describeDecodeFailure(err: unknown, maxInputPixels: number): string {

@@ -21,8 +21,8 @@ import { resolveGenerationConfig } from './generation-config.js';
 import type { GenerationConfig, GenerationOptionsInput } from './generation-config.js';
 import { generateSequences } from './generator.js';
 import { GraphRunner } from './graph-runner.js';
-import { preprocessImage } from './image-preprocess.js';
-import { computeVisualKeys } from './visual-keys.js';
+import { decodeImage, normalisePixels, preprocessImage } from './image-preprocess.js';
+import { VISUAL_KEY_RASTER_SIZE, visualKeyOfDecoded } from './visual-keys.js';
 import type { ImagePreprocessOptions } from './image-preprocess.js';
 import type { AskgSpec, BundleManifest, PromptSpec } from './manifest.js';
 import { buildGeneratorPrompt, buildQformerInstruction, formatReferenceNumber } from './prompt.js';
@@ -135,14 +135,43 @@ export class ModelRuntime {
 
   /** ViT features of several images, one `vision` call per chunk. */
   async encodeImages(images: readonly Uint8Array[]): Promise<ImageFeatures[]> {
+    return this.inChunks(images, async (chunk) =>
+      this.runVision(
+        await Promise.all(chunk.map((bytes) => preprocessImage(bytes, this.manifest.image, this.options))),
+      ),
+    );
+  }
+
+  /** ViT features of preprocessed images (`[3, size, size]` each) in one `vision` call. */
+  private async runVision(pixels: readonly Float32Array[]): Promise<ImageFeatures[]> {
     const { size } = this.manifest.image;
     const { nPatch, dVit } = this.manifest.dims;
+    const batch = new Float32Array(pixels.length * 3 * size * size);
+    pixels.forEach((p, i) => batch.set(p, i * p.length));
+    const embeds = await this.graphs.runVision(batch, pixels.length);
+    return splitRows(embeds, pixels.length).map((data) => ({ dims: [nPatch, dVit] as const, data }));
+  }
+
+  /**
+   * ViT features and visual keys (for an index of `dimension`) of encoded images, one `vision` call per chunk. Each
+   * image is decoded once when the bundle's image size is the key raster's (the demo bundle's), else twice.
+   */
+  private async encodeImagesWithKeys(
+    images: readonly Uint8Array[],
+    dimension: number,
+  ): Promise<{ features: ImageFeatures; visualKey: Float32Array }[]> {
+    const { image: spec } = this.manifest;
     return this.inChunks(images, async (chunk) => {
-      const pixels = await Promise.all(chunk.map((bytes) => preprocessImage(bytes, this.manifest.image, this.options)));
-      const batch = new Float32Array(chunk.length * 3 * size * size);
-      pixels.forEach((p, i) => batch.set(p, i * p.length));
-      const embeds = await this.graphs.runVision(batch, chunk.length);
-      return splitRows(embeds, chunk.length).map((data) => ({ dims: [nPatch, dVit] as const, data }));
+      const decoded = await Promise.all(chunk.map((bytes) => decodeImage(bytes, VISUAL_KEY_RASTER_SIZE, this.options)));
+      const pixels = await Promise.all(
+        chunk.map((bytes, i) =>
+          spec.size === VISUAL_KEY_RASTER_SIZE
+            ? normalisePixels(decoded[i]!, spec)
+            : preprocessImage(bytes, spec, this.options),
+        ),
+      );
+      const features = await this.runVision(pixels);
+      return features.map((f, i) => ({ features: f, visualKey: visualKeyOfDecoded(decoded[i]!, dimension) }));
     });
   }
 
@@ -157,23 +186,20 @@ export class ModelRuntime {
     const results = new Array<EmbeddedKnowledge>(items.length);
     const textVectors = await this.embedText(texts.map((t) => t.item.text));
     texts.forEach((t, i) => (results[t.index] = { embedding: textVectors[i]! }));
-    const features = await this.encodeImages(images.map((i) => i.item.image));
+    const encoded = await this.encodeImagesWithKeys(
+      images.map((i) => i.item.image),
+      this.info().dEmbed,
+    );
     const vectors = await this.inChunks(images, async (chunk, offset) => {
       const captions = packTokenBatch(
         chunk.map((c) => this.qformerIds(c.item.caption)),
         this.qformerPadId(),
       );
-      const embeds = concatRows(features.slice(offset, offset + chunk.length).map((f) => f.data));
+      const embeds = concatRows(encoded.slice(offset, offset + chunk.length).map((e) => e.features.data));
       const queries = await this.graphs.runQformer(embeds, captions);
       return splitRows(await this.graphs.runEmbedKnowledge(queries, captions), chunk.length);
     });
-    const visualKeys = await computeVisualKeys(
-      images.map((i) => i.item.image),
-      vectors[0]?.length ?? 0,
-    );
-    images.forEach(
-      (img, i) => (results[img.index] = { embedding: vectors[i]!, features: features[i]!, visualKey: visualKeys[i]! }),
-    );
+    images.forEach((img, i) => (results[img.index] = { embedding: vectors[i]!, ...encoded[i]! }));
     return results;
   }
 

@@ -4,18 +4,19 @@
  * item in the tenant's visual namespace; at answer time the question image's key finds the stored image it shows
  * (visual entity linking, `src/core/pipeline/link-question-images.ts`).
  *
- * A key is the picture decoded, flattened onto white and letterboxed to 64 px (`preprocessImage`, whatever the bundle's
+ * A key is the picture decoded, flattened onto white and letterboxed to 64 px (`decodeImage`, whatever the bundle's
  * own image size, so one threshold serves every bundle), averaged down to a grid of cells, mean-centred and
  * L2-normalised, zero-padded to the index dimension. It tells a re-encoded or rescaled copy of a stored image from a
  * look-alike or an unknown image, which the model's own embedding of an image did not (`docs/adapters.md`, "Visual
  * entity linking").
  * @module
  */
-import { preprocessImage } from './image-preprocess.js';
-import type { BundleManifest } from './manifest.js';
+import { decodeImage, normalisePixels, type DecodedImage, type ImagePreprocessOptions } from './image-preprocess.js';
 
-/** The raster the cells average, unnormalised: the demo bundle's image size. */
-const KEY_RASTER: BundleManifest['image'] = { size: 64, mean: [0, 0, 0], std: [1, 1, 1] };
+/** Side of the raster the cells average: the demo bundle's image size, whatever the bundle's own. */
+export const VISUAL_KEY_RASTER_SIZE = 64;
+/** Keys average the decoded bytes scaled to 0–1, whatever the bundle's normalisation. */
+const UNNORMALISED = { mean: [0, 0, 0], std: [1, 1, 1] } as const;
 /** Most cells per side: 8 × 8 cells × RGB = 192 values. Finer grids let JPEG noise in (measured, see docs). */
 const MAX_KEY_GRID = 8;
 
@@ -66,14 +67,25 @@ function meanOf(values: Float32Array): number {
   return values.reduce((sum, v) => sum + v, 0) / values.length;
 }
 
+/** The visual key of an image decoded at {@link VISUAL_KEY_RASTER_SIZE} for an index of `dimension`. */
+export function visualKeyOfDecoded(decoded: DecodedImage, dimension: number): Float32Array {
+  if (decoded.size !== VISUAL_KEY_RASTER_SIZE)
+    throw new Error(`a visual key reads a ${VISUAL_KEY_RASTER_SIZE}-px raster, got ${decoded.size} px`);
+  return visualKeyOfPixels(normalisePixels(decoded, UNNORMALISED), decoded.size, dimension);
+}
+
 /**
  * The visual keys of `images` for an index of `dimension`, in order.
  * @throws InvalidImageError for bytes that are not a decodable image within the pixel limit.
  */
-export async function computeVisualKeys(images: readonly Uint8Array[], dimension: number): Promise<Float32Array[]> {
+export async function computeVisualKeys(
+  images: readonly Uint8Array[],
+  dimension: number,
+  options: ImagePreprocessOptions = {},
+): Promise<Float32Array[]> {
   return Promise.all(
     images.map(async (image) =>
-      visualKeyOfPixels(await preprocessImage(image, KEY_RASTER), KEY_RASTER.size, dimension),
+      visualKeyOfDecoded(await decodeImage(image, VISUAL_KEY_RASTER_SIZE, options), dimension),
     ),
   );
 }

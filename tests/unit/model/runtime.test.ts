@@ -8,6 +8,7 @@ import { createInProcessModelClient } from '../../../src/adapters/model-in-proce
 import { AppError, InvalidImageError } from '../../../src/core/errors.js';
 import { ModelRuntime, packImageQueries, packReferenceScores, packTokenBatch } from '../../../src/core/model/index.js';
 import type { GenerateRequest, ImageFeatures } from '../../../src/core/ports.js';
+import { VISUAL_KEY_RASTER_SIZE, computeVisualKeys } from '../../../src/core/model/visual-keys.js';
 import { parityBundleDir, readFixture } from '../../parity/parity-fixture.js';
 
 readFixture('ra-blip-tiny'); // fails with "run pytest first" when the bundle is absent
@@ -48,6 +49,13 @@ describe('embedding knowledge', () => {
     const [k] = await runtime.embedKnowledge([{ kind: 'image', image: png, caption: 'x' }]);
     const features = await runtime.encodeImage(png);
     expect(Array.from(k!.features!.data)).toEqual(Array.from(features.data));
+  });
+
+  it('gives the visual key that computeVisualKeys gives, for a bundle whose image size is not the key raster', async () => {
+    expect(runtime.manifest.image.size).not.toBe(VISUAL_KEY_RASTER_SIZE);
+    const [k] = await runtime.embedKnowledge([{ kind: 'image', image: png, caption: 'x' }]);
+    const [key] = await computeVisualKeys([png], runtime.info().dEmbed);
+    expect(Array.from(k!.visualKey!)).toEqual(Array.from(key!));
   });
 
   it('refuses bytes that are not an image', async () => {

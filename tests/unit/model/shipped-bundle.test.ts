@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelRuntime } from '../../../src/core/model/index.js';
+import { computeVisualKeys } from '../../../src/core/model/visual-keys.js';
 
 const BUNDLE = resolve(import.meta.dirname, '../../../models/ra-blip-mini');
 let runtime: ModelRuntime;
@@ -41,6 +42,18 @@ describe('the shipped int8 bundle', () => {
     expect(diff).toBeLessThan(1e-5);
     const features = Math.max(...alone!.features!.data.map((v, i) => Math.abs(v - batched[0]!.features!.data[i]!)));
     expect(features).toBeLessThan(1e-5);
+  });
+
+  it('decodes a knowledge image once for its features and its visual key, with what each path alone gives', async () => {
+    const image = await sharp(await bands(['#009246', '#ffffff', '#ce2b37']))
+      .resize(300, 200)
+      .jpeg({ quality: 80 })
+      .toBuffer();
+    const [embedded] = await runtime.embedKnowledge([{ kind: 'image', image, caption: 'Flag of somewhere' }]);
+    const features = await runtime.encodeImage(image);
+    const [key] = await computeVisualKeys([image], runtime.info().dEmbed);
+    expect(Array.from(embedded!.features!.data)).toEqual(Array.from(features.data));
+    expect(Array.from(embedded!.visualKey!)).toEqual(Array.from(key!));
   });
 
   it('answers a question alone as it does inside a micro-batch of unlike requests', async () => {
