@@ -24,6 +24,17 @@ export interface ImageLink {
   readonly linked?: VectorMatch;
   /** ViT features `[n_patch, d_vit]` of the question image, computed beside the key; the generator reuses them. */
   readonly features?: ImageFeatures;
+  /**
+   * The fusion embedding of the image with its question as instruction, from the same model call: an unlinked image's
+   * retrieval reads it, so the picture goes through the model once.
+   */
+  readonly fused: Float32Array;
+}
+
+/** A question image and the question it comes with. */
+export interface QuestionImage {
+  readonly image: Uint8Array;
+  readonly question: string;
 }
 
 /** Options of {@link linkQuestionImages}. */
@@ -41,20 +52,21 @@ export interface LinkServices {
 }
 
 /**
- * Links each image to the stored image item it shows, if any: its visual key and ViT features from one model call
- * (the image with no caption), then one top-1 query per image in `visualNamespace(namespace)`.
+ * Links each image to the stored image item it shows, if any: its visual key, ViT features and fusion embedding from
+ * one model call (the image with its question as the caption the Q-Former is instructed by; the key and the features
+ * do not read it), then one top-1 query per image in `visualNamespace(namespace)`.
  * @returns one link per image, in order.
  */
 export async function linkQuestionImages(
   services: LinkServices,
   namespace: string,
-  images: readonly Uint8Array[],
+  images: readonly QuestionImage[],
   options: LinkOptions,
 ): Promise<{ links: ImageLink[]; embedMs: number; retrieveMs: number }> {
   if (images.length === 0) return { links: [], embedMs: 0, retrieveMs: 0 };
   const embedStart = performance.now();
   const embedded = await withModelDeadline(
-    services.model.embedKnowledge(images.map((image) => ({ kind: 'image', image, caption: '' }))),
+    services.model.embedKnowledge(images.map(({ image, question }) => ({ kind: 'image', image, caption: question }))),
     options.modelTimeoutMs,
     'embedding the question image',
   );
@@ -68,6 +80,7 @@ export async function linkQuestionImages(
       const [best] = await services.index.query(visualNamespace(namespace), key, 1);
       const features = embedded[i]!.features;
       return {
+        fused: embedded[i]!.embedding,
         ...(best !== undefined && best.score >= options.threshold && { linked: best }),
         ...(features !== undefined && { features }),
       };

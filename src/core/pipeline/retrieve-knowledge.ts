@@ -4,9 +4,9 @@
  * 1. link: the image's visual key against the visual namespace (`linkQuestionImages`);
  * 2. retrieve: when linked, the text `"<linked caption>. <question>"` through `embedText` (the entity is now named,
  *    so the question's text facts are in reach), else the question as before (`embedText`; with an unlinked image the
- *    normalised sum of the fusion embedding of the image with the question as instruction and the question's text
- *    embedding, so that a picture the index cannot place does not drown the question's words); top-K from the tenant
- *    namespace.
+ *    normalised sum of the fusion embedding of the image with the question as instruction, which the linking call
+ *    returned, and the question's text embedding, so that a picture the index cannot place does not drown the
+ *    question's words); top-K from the tenant namespace.
  *
  * The linked item leads the matches, and the linked text is also the question generation reads (the generator is
  * trained on it: the caption names the entity, so "the capital of the country with this flag" becomes a one-hop
@@ -83,12 +83,12 @@ function normalisedSum(a: Float32Array, b: Float32Array): Float32Array {
 
 /** How one question's retrieval vector is computed. */
 type VectorPlan =
-  { readonly kind: 'text'; readonly text: string } | { readonly kind: 'fused'; readonly image: Uint8Array };
+  { readonly kind: 'text'; readonly text: string } | { readonly kind: 'fused'; readonly fused: Float32Array };
 
 function planVector(query: RetrievalQuery, link: ImageLink | undefined): VectorPlan {
   if (link?.linked !== undefined)
     return { kind: 'text', text: linkedQueryText(link.linked.metadata.content, query.question) };
-  if (query.image !== undefined) return { kind: 'fused', image: query.image };
+  if (link !== undefined) return { kind: 'fused', fused: link.fused };
   return { kind: 'text', text: query.question };
 }
 
@@ -102,44 +102,28 @@ export async function retrieveKnowledge(
   queries: readonly RetrievalQuery[],
   options: RetrievalOptions,
 ): Promise<RetrievalBatch> {
+  if (queries.length === 0) return { results: [], embedMs: 0, retrieveMs: 0 };
   const withImage = queries.flatMap((query, i) => (query.image === undefined ? [] : [{ i, image: query.image }]));
   const linking = await linkQuestionImages(
     services,
     namespace,
-    withImage.map((entry) => entry.image),
+    withImage.map((entry) => ({ image: entry.image, question: queries[entry.i]!.question })),
     { threshold: options.visualLinkThreshold, modelTimeoutMs: options.modelTimeoutMs },
   );
   const links = new Map(withImage.map((entry, k) => [entry.i, linking.links[k]!]));
 
   const plans = queries.map((query, i) => planVector(query, links.get(i)));
-  const texts = plans.flatMap((plan, i) => (plan.kind === 'text' ? [{ i, text: plan.text }] : []));
-  const fused = plans.flatMap((plan, i) => (plan.kind === 'fused' ? [{ i, image: plan.image }] : []));
-  const textInputs = [...texts, ...fused.map((entry) => ({ i: entry.i, text: queries[entry.i]!.question }))];
+  const texts = plans.map((plan, i) => (plan.kind === 'text' ? plan.text : queries[i]!.question));
   const embedStart = performance.now();
-  const [textEmbedded, fusedEmbedded] = await Promise.all([
-    textInputs.length === 0
-      ? []
-      : withModelDeadline(
-          services.model.embedText(textInputs.map((entry) => entry.text)),
-          options.modelTimeoutMs,
-          'embedding the question',
-        ),
-    fused.length === 0
-      ? []
-      : withModelDeadline(
-          services.model.embedKnowledge(
-            fused.map((entry) => ({ kind: 'image', image: entry.image, caption: queries[entry.i]!.question })),
-          ),
-          options.modelTimeoutMs,
-          'embedding the question',
-        ),
-  ]);
-  const textVectors = new Map(textInputs.map((entry, k) => [entry.i, textEmbedded[k]]));
-  const vectors = plans.map((plan, i) => (plan.kind === 'text' ? textVectors.get(i) : undefined));
-  fused.forEach((entry, k) => {
-    const image = fusedEmbedded[k]?.embedding;
-    const text = textVectors.get(entry.i);
-    if (image !== undefined && text !== undefined) vectors[entry.i] = normalisedSum(image, text);
+  const textVectors = await withModelDeadline(
+    services.model.embedText(texts),
+    options.modelTimeoutMs,
+    'embedding the question',
+  );
+  const vectors = plans.map((plan, i) => {
+    const text = textVectors[i];
+    if (text === undefined) return undefined;
+    return plan.kind === 'fused' ? normalisedSum(plan.fused, text) : text;
   });
   const embedMs = performance.now() - embedStart;
 

@@ -128,7 +128,11 @@ describe('answering with a question image', () => {
     expect(result.evidence.map((evidence) => evidence.id)).toEqual(['flag-asm']);
     expect(result.evidence[0]?.linked).toBeUndefined();
     expect(result.questionImage).toEqual({ linked: false });
-    expect(services.model.calls.embedKnowledge.at(-1)).toEqual([{ kind: 'image', image: other, caption: QUESTION }]);
+    // One model call reads the picture: the linking call, instructed by the question, also gives the fused vector.
+    const pictureCalls = services.model.calls.embedKnowledge.filter((call) =>
+      call.some((c) => c.kind === 'image' && c.image === other),
+    );
+    expect(pictureCalls).toEqual([[{ kind: 'image', image: other, caption: QUESTION }]]);
     expect(services.model.calls.embedText.at(-1)).toEqual([QUESTION]);
     expect(services.model.calls.generate.at(-1)?.question).toBe(QUESTION);
     // The generator is told, so that it can apply the bundle's unlinked-image abstention bias.
