@@ -48,12 +48,17 @@ const wireKnowledgeInputSchema = z.discriminatedUnion('kind', [
 /** Retrieval score of a reference (an inner product of unit vectors, so within [-1, 1] up to rounding). */
 const wireScoreSchema = z.number().min(-1.01).max(1.01).optional();
 
+/** `[n_patch, d_vit]` ViT features of one image. */
+const wireFeaturesSchema = wireTensorSchema.refine((t) => t.dims.length === 2, {
+  message: 'features must be [n_patch, d_vit]',
+});
+
 const wireReferenceSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     id: z.string().min(1),
     kind: z.literal('image'),
-    /** `[n_patch, d_vit]` ViT features cached at ingest. */
-    features: wireTensorSchema.refine((t) => t.dims.length === 2, { message: 'features must be [n_patch, d_vit]' }),
+    /** Cached at ingest. */
+    features: wireFeaturesSchema,
     caption: textSchema,
     score: wireScoreSchema,
   }),
@@ -75,6 +80,8 @@ export const invocationRequestSchema = z.discriminatedUnion('operation', [
     operation: z.literal('generate'),
     question: textSchema.min(1),
     questionImage: wireImageSchema.optional(),
+    /** The question image's ViT features, when the caller has them: sent instead of its bytes. */
+    questionImageFeatures: wireFeaturesSchema.optional(),
     questionImageLinked: z.boolean().optional(),
     references: z.array(wireReferenceSchema).max(MAX_REFERENCES),
     options: z
@@ -222,7 +229,9 @@ export function toGenerateRequest(request: GenerateRequest): InvocationRequest {
   return {
     operation: 'generate',
     question: request.question,
-    ...(request.questionImage ? { questionImage: toBase64(request.questionImage) } : {}),
+    ...(request.questionImageFeatures
+      ? { questionImageFeatures: encodeFeatures(request.questionImageFeatures) }
+      : request.questionImage && { questionImage: toBase64(request.questionImage) }),
     ...(request.questionImageLinked !== undefined && { questionImageLinked: request.questionImageLinked }),
     references: request.references.map((ref) => ({
       ...(ref.kind === 'image'
@@ -239,6 +248,7 @@ export function fromGenerateRequest(request: Extract<InvocationRequest, { operat
   return {
     question: request.question,
     ...(request.questionImage ? { questionImage: fromBase64(request.questionImage) } : {}),
+    ...(request.questionImageFeatures ? { questionImageFeatures: decodeFeatures(request.questionImageFeatures) } : {}),
     ...(request.questionImageLinked !== undefined && { questionImageLinked: request.questionImageLinked }),
     references: request.references.map((ref) => ({
       ...(ref.kind === 'image'

@@ -49,6 +49,11 @@ export interface GenerateRequest {
   /** Raw bytes of an image that comes with the question (PNG, JPEG or WebP). */
   readonly questionImage?: Uint8Array;
   /**
+   * ViT features `[n_patch, d_vit]` of the question image when they are already known (the answer path's linking
+   * call computed them): the model then does not read `questionImage`, which may be left out.
+   */
+  readonly questionImageFeatures?: ImageFeatures;
+  /**
    * With a question image: whether visual entity linking matched it to a stored image item. `false` (the picture
    * shows nothing the index holds) makes generation use the bundle's `askg.abstainLogitBiasUnlinkedImage`.
    */

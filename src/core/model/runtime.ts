@@ -45,8 +45,6 @@ export interface ModelRuntimeOptions extends LoadBundleOptions, ImagePreprocessO
 
 /** A generate request whose options may also set `minNewTokens` and `lengthPenalty`. */
 export interface RuntimeGenerateRequest extends Omit<GenerateRequest, 'options'> {
-  /** ViT features of the question image when they are already known; `questionImage` bytes are not needed then. */
-  readonly questionImageFeatures?: ImageFeatures;
   /**
    * The question as the Q-Former instructions read it, when it differs from `question`. The evaluation's
    * no-question-instruction ablation passes `''`: reference images are then read with their caption only (as at

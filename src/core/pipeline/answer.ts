@@ -165,7 +165,12 @@ export async function answerQuestion(
   const generated = await withModelDeadline(
     services.model.generate({
       question: retrieved.question,
-      ...(request.image !== undefined && { questionImage: request.image, questionImageLinked: isImageLinked }),
+      // The linking call's ViT features travel instead of the picture, so the model does not read it again.
+      ...(request.image !== undefined &&
+        (retrieved.questionImageFeatures !== undefined
+          ? { questionImageFeatures: retrieved.questionImageFeatures }
+          : { questionImage: request.image })),
+      ...(request.image !== undefined && { questionImageLinked: isImageLinked }),
       references,
       options: options.generation,
     }),

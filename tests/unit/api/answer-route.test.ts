@@ -59,9 +59,17 @@ describe('POST /v1/answer', () => {
     expect((await call('POST', '/v1/answer', { question: 'Lake?', image: base64(png) })).status).toBe(200);
     const dataUrl = `data:image/png;base64,${base64(png)}`;
     expect((await call('POST', '/v1/answer', { question: 'Lake?', image: dataUrl })).status).toBe(200);
-    expect(services.model.calls.generate.map((request) => request.questionImage?.length)).toEqual([
+    // The linking call reads the picture, instructed by the question; generation gets its ViT features.
+    const linkingCalls = services.model.calls.embedKnowledge.filter(
+      ([input]) => input?.kind === 'image' && input.caption === 'Lake?',
+    );
+    expect(linkingCalls.map(([input]) => input?.kind === 'image' && input.image.length)).toEqual([
       png.length,
       png.length,
+    ]);
+    expect(services.model.calls.generate.map((request) => request.questionImageFeatures?.dims)).toEqual([
+      [4, 3],
+      [4, 3],
     ]);
   });
 

@@ -108,7 +108,12 @@ describe('answering a question', () => {
       },
     );
     const request = services.model.calls.generate[0] as GenerateRequest;
-    expect(request.questionImage).toBe(image);
+    // The picture was read once, by the linking call: its ViT features travel instead of its bytes.
+    const [linked] = services.model.calls.embedKnowledge.at(-1)!;
+    expect(linked).toEqual({ kind: 'image', image, caption: 'What is this?' });
+    const [embedded] = await services.model.embedKnowledge([linked!]);
+    expect(request.questionImage).toBeUndefined();
+    expect(request.questionImageFeatures).toEqual(embedded!.features);
     expect(request.options).toEqual({ maxNewTokens: 7, numBeams: 3 });
   });
 
