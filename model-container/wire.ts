@@ -229,9 +229,12 @@ export function toGenerateRequest(request: GenerateRequest): InvocationRequest {
   return {
     operation: 'generate',
     question: request.question,
+    // Features when the caller has them: the model then need not read the image again.
     ...(request.questionImageFeatures
       ? { questionImageFeatures: encodeFeatures(request.questionImageFeatures) }
-      : request.questionImage && { questionImage: toBase64(request.questionImage) }),
+      : request.questionImage
+        ? { questionImage: toBase64(request.questionImage) }
+        : {}),
     ...(request.questionImageLinked !== undefined && { questionImageLinked: request.questionImageLinked }),
     references: request.references.map((ref) => ({
       ...(ref.kind === 'image'

@@ -165,12 +165,13 @@ export async function answerQuestion(
   const generated = await withModelDeadline(
     services.model.generate({
       question: retrieved.question,
-      // The linking call's ViT features travel instead of the picture, so the model does not read it again.
-      ...(request.image !== undefined &&
-        (retrieved.questionImageFeatures !== undefined
+      ...(request.image !== undefined && {
+        // The linking call's ViT features travel instead of the picture, so the model does not read it again.
+        ...(retrieved.questionImageFeatures !== undefined
           ? { questionImageFeatures: retrieved.questionImageFeatures }
-          : { questionImage: request.image })),
-      ...(request.image !== undefined && { questionImageLinked: isImageLinked }),
+          : { questionImage: request.image }),
+        questionImageLinked: isImageLinked,
+      }),
       references,
       options: options.generation,
     }),
