@@ -20,6 +20,7 @@ import { summariseAccuracy } from './eval/answer-metrics.js';
 import { summariseAbstention, summariseRelevance } from './eval/askg-metrics.js';
 import { parseEvalArgs } from './eval/eval-options.js';
 import type { QuestionOutcome } from './eval/question-outcome.js';
+import { isUnlinkedQuestionImage } from './eval/retrieve-questions.js';
 import { runEvaluationWithOutcomes } from './eval/run-evaluation.js';
 
 /** Accuracy (a ratio) that the chosen pair may give up against the most accurate one. */
@@ -145,7 +146,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const args = ['--split', 'dev', '--no-ablations', '--no-report', '--bundle', bundle];
     args.push(`--abstain-bias=${bias}`, `--abstain-bias-unlinked-image=${bias}`);
     const { report, retrieved, outcomes } = await runEvaluationWithOutcomes(parseEvalArgs(args));
-    const isUnlinkedImage = retrieved.map((r) => r.questionImageFeatures !== undefined && r.linkedId === undefined);
+    const isUnlinkedImage = retrieved.map(isUnlinkedQuestionImage);
     runs.push({ bias, outcomes, isUnlinkedImage });
     process.stderr.write(`[calibrate] bias ${bias}: accuracy ${report.accuracy}, abstain F1 ${report.abstain_f1}\n`);
   }

@@ -9,7 +9,7 @@ import type { EvalQuestion } from './eval-question.js';
 import { startProgress } from './progress-line.js';
 import type { QuestionOutcome } from './question-outcome.js';
 import { innerProduct, type ReferenceCatalog } from './reference-catalog.js';
-import type { RetrievedQuestion } from './retrieve-questions.js';
+import { isUnlinkedQuestionImage, type RetrievedQuestion } from './retrieve-questions.js';
 
 /** One generate call to make. */
 export interface GenerationJob {
@@ -53,7 +53,7 @@ export function toGenerationJob(
     matchScores: retrieved.matchScores,
     ...(retrieved.questionImageFeatures !== undefined && {
       questionImageFeatures: retrieved.questionImageFeatures,
-      questionImageLinked: retrieved.linkedId !== undefined,
+      questionImageLinked: !isUnlinkedQuestionImage(retrieved),
     }),
     ...(qformerQuestion !== undefined && { qformerQuestion }),
   };

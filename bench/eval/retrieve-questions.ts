@@ -38,6 +38,11 @@ export interface RetrievedQuestion {
   readonly matchScores: ReadonlyMap<string, number>;
 }
 
+/** Whether the question came with an image that visual entity linking matched to no stored image item. */
+export function isUnlinkedQuestionImage(retrieved: RetrievedQuestion): boolean {
+  return retrieved.questionImageFeatures !== undefined && retrieved.linkedId === undefined;
+}
+
 /** Options of {@link retrieveQuestions}. */
 export interface RetrieveOptions {
   /** Retrieved items per question. */

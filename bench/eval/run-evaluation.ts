@@ -46,12 +46,7 @@ export async function runEvaluationWithOutcomes(options: EvalOptions): Promise<E
   await ensureKnowledgeBase(options.kb, options.split);
   const kb = loadKnowledgeBase(options.kb);
   const questions = loadQuestions(options);
-  const main = await openEvalPipeline(options.bundle, kb, options.cacheDir, {
-    ...(options.abstainLogitBias !== undefined && { abstainLogitBias: options.abstainLogitBias }),
-    ...(options.abstainLogitBiasUnlinkedImage !== undefined && {
-      abstainLogitBiasUnlinkedImage: options.abstainLogitBiasUnlinkedImage,
-    }),
-  });
+  const main = await openEvalPipeline(options.bundle, kb, options.cacheDir, options);
   try {
     const timings: Record<string, number> = { knowledge: secondsSince(started) };
     let mark = performance.now();

@@ -2,8 +2,8 @@
 
 The question vector is the fusion embedding of the question text (of the linked text `"<caption>. <question>"` when
 the question image was linked), or with an unlinked question image the normalised sum of the fusion embedding of that
-image with the question as instruction and the question's text embedding. A reference scores its inner product with the question vector; the linked image item scores
-1.0, as its visual-key similarity does in the service. Needs the fusion module trained (stage 2) and frozen.
+image with the question as instruction and the question's text embedding. A reference scores its inner product with
+the question vector; the linked image item scores 1.0, as its visual-key similarity does in the service. Needs the fusion module trained (stage 2) and frozen.
 """
 
 from __future__ import annotations
